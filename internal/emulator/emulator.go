@@ -1,0 +1,278 @@
+// Package emulator is a local stand-in for the Tencent Cloud CVM API 3.0: it speaks the same wire
+// protocol, checks TC3-HMAC-SHA256 signatures, and answers DescribeInstancesStatus with the real
+// paging semantics, limits and error codes over seeded fleets. It knows only the wire protocol, so
+// it imports neither the provider nor its API layer.
+package emulator
+
+import (
+	"context"
+	"errors"
+	"io"
+	"maps"
+	"math"
+	"math/rand/v2"
+	"net/http"
+	"slices"
+	"sync"
+	"time"
+
+	"golang.org/x/time/rate"
+)
+
+// DefaultRateLimit is the documented request limit of DescribeInstancesStatus, per second.
+const DefaultRateLimit = 40
+
+// maxBodyBytes is the API's limit on a request body.
+const maxBodyBytes = 10 << 20
+
+// Config describes an emulator. The zero value is an emulator with no keys and empty regions.
+type Config struct {
+	// Keys maps each SecretId the emulator accepts to its SecretKey.
+	Keys map[string]string
+	// Fleets is the number of instances seeded in each region.
+	Fleets map[string]int
+	// Seed makes the seeded fleets reproducible.
+	Seed uint64
+	// RateLimit is the requests per second each action accepts before it answers
+	// RequestLimitExceeded (a token bucket whose burst equals the rate). Zero means
+	// DefaultRateLimit; a negative value turns the limit off.
+	RateLimit float64
+	// Latency is added to every answer.
+	Latency time.Duration
+	// Now is the server's clock, against which request timestamps are checked. Nil means time.Now.
+	Now func() time.Time
+}
+
+// Emulator is an http.Handler serving the emulated API at "/".
+type Emulator struct {
+	now     func() time.Time
+	latency time.Duration
+
+	mu       sync.Mutex
+	keys     map[string]string
+	fleets   map[string]*fleet
+	limiters map[string]*rate.Limiter
+	stats    Stats
+	inFlight int
+}
+
+// Stats is what the emulator has seen.
+type Stats struct {
+	// Calls counts the requests per action that reached the action's handler or its rate
+	// limit, answered with a result or an error.
+	Calls map[string]int
+	// Throttled counts the requests answered RequestLimitExceeded.
+	Throttled int
+	// PeakInFlight is the largest number of requests being served at once.
+	PeakInFlight int
+	// RequestClients counts the X-TC-RequestClient headers seen.
+	RequestClients map[string]int
+	// FirstRequest and LastResponse bound the time the emulator was busy.
+	FirstRequest, LastResponse time.Time
+}
+
+// New returns an emulator with the fleets of cfg seeded.
+func New(cfg Config) *Emulator {
+	e := &Emulator{
+		now:      cfg.Now,
+		latency:  cfg.Latency,
+		keys:     map[string]string{},
+		fleets:   map[string]*fleet{},
+		limiters: map[string]*rate.Limiter{},
+		stats:    Stats{Calls: map[string]int{}, RequestClients: map[string]int{}},
+	}
+	if e.now == nil {
+		e.now = time.Now
+	}
+	maps.Copy(e.keys, cfg.Keys)
+	rng := rand.New(rand.NewPCG(cfg.Seed, cfg.Seed^0x9e3779b97f4a7c15))
+	// Seed regions in a fixed order so that a seed always gives the same fleets.
+	for _, region := range slices.Sorted(maps.Keys(cfg.Fleets)) {
+		e.fleet(region).seed(rng, cfg.Fleets[region])
+	}
+	limit := cfg.RateLimit
+	if limit == 0 {
+		limit = DefaultRateLimit
+	}
+	for name := range actions {
+		if limit < 0 {
+			e.limiters[name] = rate.NewLimiter(rate.Inf, 0)
+		} else {
+			e.limiters[name] = rate.NewLimiter(rate.Limit(limit), int(math.Ceil(limit)))
+		}
+	}
+	return e
+}
+
+// Fleet returns a copy of the region's instances in the API's listing order (creation order).
+func (e *Emulator) Fleet(region string) []Instance {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return slices.Clone(e.fleet(region).instances)
+}
+
+// Put creates an instance at the end of the region's listing, or changes its state.
+func (e *Emulator) Put(region string, inst Instance) error {
+	if err := validInstance(inst); err != nil {
+		return err
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.fleet(region).put(inst)
+	return nil
+}
+
+// Delete removes an instance, as termination does; it reports whether the instance existed.
+func (e *Emulator) Delete(region, id string) bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.fleet(region).delete(id)
+}
+
+// Stats returns a copy of what the emulator has seen so far.
+func (e *Emulator) Stats() Stats {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	s := e.stats
+	s.Calls = maps.Clone(e.stats.Calls)
+	s.RequestClients = maps.Clone(e.stats.RequestClients)
+	return s
+}
+
+// Calls is Stats().Calls[action].
+func (e *Emulator) Calls(action string) int {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.stats.Calls[action]
+}
+
+func (e *Emulator) fleet(region string) *fleet {
+	f, ok := e.fleets[region]
+	if !ok {
+		f = newFleet()
+		e.fleets[region] = f
+	}
+	return f
+}
+
+// ServeHTTP answers one API 3.0 request.
+func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	requestID := newRequestID()
+	e.begin(r)
+	defer e.end()
+
+	result, apiErr := e.serve(r)
+	if err := sleep(r.Context(), e.latency); err != nil {
+		return
+	}
+	if apiErr != nil {
+		writeError(w, requestID, apiErr)
+		return
+	}
+	writeResponse(w, requestID, result)
+}
+
+func (e *Emulator) serve(r *http.Request) (map[string]any, *apiError) {
+	if r.Method != http.MethodPost || r.URL.Path != "/" {
+		return nil, &apiError{"InvalidParameter", "This endpoint accepts only POST / with a JSON body, as the Tencent Cloud SDKs send it."}
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, maxBodyBytes))
+	if err != nil {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			return nil, &apiError{"RequestSizeLimitExceeded", "The request body exceeds 10 MB."}
+		}
+		return nil, &apiError{"InvalidParameter", "The request body could not be read: " + err.Error()}
+	}
+
+	name := r.Header.Get("X-TC-Action")
+	act, ok := actions[name]
+	switch {
+	case name == "":
+		return nil, &apiError{"MissingParameter", "The request is missing the X-TC-Action header."}
+	case !ok:
+		return nil, &apiError{"InvalidAction", "The action " + name + " does not exist."}
+	case r.Header.Get("X-TC-Version") != act.version:
+		return nil, &apiError{"NoSuchVersion", "The version " + r.Header.Get("X-TC-Version") + " of " + name + " does not exist; it is " + act.version + "."}
+	}
+	if apiErr := e.authenticate(r, body, act.service); apiErr != nil {
+		return nil, apiErr
+	}
+	region := r.Header.Get("X-TC-Region")
+	if act.regional {
+		if region == "" {
+			return nil, &apiError{"MissingParameter", "The request is missing the X-TC-Region header."}
+		}
+		if !slices.Contains(Regions, region) {
+			return nil, &apiError{"UnsupportedRegion", "The region " + region + " is not supported."}
+		}
+	}
+	if apiErr := e.admit(name); apiErr != nil {
+		return nil, apiErr
+	}
+	return act.handle(e, region, body)
+}
+
+func (e *Emulator) authenticate(r *http.Request, body []byte, service string) *apiError {
+	header := r.Header.Get("Authorization")
+	if header == "" {
+		return &apiError{"AuthFailure.SignatureFailure", "The request is not signed: the Authorization header is missing."}
+	}
+	auth, apiErr := parseAuthorization(header)
+	if apiErr != nil {
+		return apiErr
+	}
+	e.mu.Lock()
+	secretKey, ok := e.keys[auth.secretID]
+	e.mu.Unlock()
+	if !ok {
+		return &apiError{"AuthFailure.SecretIdNotFound", "The SecretId is not found, please ensure that your SecretId is correct."}
+	}
+	return verifySignature(r, body, auth, secretKey, service, e.now())
+}
+
+// admit applies the action's rate limit and counts the call.
+func (e *Emulator) admit(action string) *apiError {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.stats.Calls[action]++
+	if !e.limiters[action].AllowN(e.now(), 1) {
+		e.stats.Throttled++
+		return &apiError{"RequestLimitExceeded", "Your current request times exceeds the limit of " + action + "; please try again later."}
+	}
+	return nil
+}
+
+func (e *Emulator) begin(r *http.Request) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.stats.FirstRequest.IsZero() {
+		e.stats.FirstRequest = time.Now()
+	}
+	e.inFlight++
+	e.stats.PeakInFlight = max(e.stats.PeakInFlight, e.inFlight)
+	if rc := r.Header.Get("X-TC-RequestClient"); rc != "" {
+		e.stats.RequestClients[rc]++
+	}
+}
+
+func (e *Emulator) end() {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.inFlight--
+	e.stats.LastResponse = time.Now()
+}
+
+func sleep(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return nil
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}

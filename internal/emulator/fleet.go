@@ -1,0 +1,132 @@
+package emulator
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"regexp"
+	"slices"
+)
+
+// Instance is one CVM instance as DescribeInstancesStatus reports it.
+type Instance struct {
+	ID    string
+	State string
+}
+
+// States are the instance states the API documents, in its order.
+var States = []string{
+	"PENDING", "LAUNCH_FAILED", "RUNNING", "STOPPED", "STARTING", "STOPPING", "REBOOTING",
+	"SHUTDOWN", "TERMINATING", "ENTER_RESCUE_MODE", "RESCUE_MODE", "EXIT_RESCUE_MODE",
+	"ENTER_SERVICE_LIVE_MIGRATE", "SERVICE_LIVE_MIGRATE", "EXIT_SERVICE_LIVE_MIGRATE",
+}
+
+// Regions are the regions the emulator accepts; a region without a seeded fleet is empty.
+var Regions = []string{
+	"ap-bangkok", "ap-beijing", "ap-chengdu", "ap-chongqing", "ap-guangzhou", "ap-hongkong",
+	"ap-jakarta", "ap-mumbai", "ap-nanjing", "ap-seoul", "ap-shanghai", "ap-shanghai-fsi",
+	"ap-shenzhen-fsi", "ap-singapore", "ap-tokyo", "eu-frankfurt", "na-ashburn",
+	"na-siliconvalley", "sa-saopaulo",
+}
+
+var instanceIDPattern = regexp.MustCompile(`^ins-[a-z0-9]{8}$`)
+
+// fleet holds one region's instances in creation order, which is the API's listing order.
+type fleet struct {
+	instances []Instance
+	index     map[string]int
+}
+
+func newFleet() *fleet {
+	return &fleet{index: map[string]int{}}
+}
+
+// seed adds n instances with random IDs and a realistic spread of states: mostly
+// running, some stopped, a few in transition.
+func (f *fleet) seed(rng *rand.Rand, n int) {
+	for range n {
+		id := randomInstanceID(rng)
+		for f.has(id) {
+			id = randomInstanceID(rng)
+		}
+		f.put(Instance{ID: id, State: randomState(rng)})
+	}
+}
+
+func randomInstanceID(rng *rand.Rand) string {
+	const alphabet = "abcdefghijklmnopqrstuvwxyz0123456789"
+	b := []byte("ins-00000000")
+	for i := 4; i < len(b); i++ {
+		b[i] = alphabet[rng.IntN(len(alphabet))]
+	}
+	return string(b)
+}
+
+func randomState(rng *rand.Rand) string {
+	switch p := rng.IntN(100); {
+	case p < 80:
+		return "RUNNING"
+	case p < 92:
+		return "STOPPED"
+	default:
+		return States[rng.IntN(len(States))]
+	}
+}
+
+func (f *fleet) has(id string) bool {
+	_, ok := f.index[id]
+	return ok
+}
+
+// put creates the instance at the end of the listing, or changes the state of an existing one.
+func (f *fleet) put(inst Instance) {
+	if i, ok := f.index[inst.ID]; ok {
+		f.instances[i].State = inst.State
+		return
+	}
+	f.index[inst.ID] = len(f.instances)
+	f.instances = append(f.instances, inst)
+}
+
+func (f *fleet) delete(id string) bool {
+	i, ok := f.index[id]
+	if !ok {
+		return false
+	}
+	f.instances = slices.Delete(f.instances, i, i+1)
+	delete(f.index, id)
+	for j := i; j < len(f.instances); j++ {
+		f.index[f.instances[j].ID] = j
+	}
+	return true
+}
+
+// matching returns the instances whose IDs are in ids (every instance when ids is empty, as the
+// API treats an absent InstanceIds), each once, in listing order.
+func (f *fleet) matching(ids []string) []Instance {
+	if len(ids) == 0 {
+		return f.instances
+	}
+	positions := make([]int, 0, len(ids))
+	for _, id := range ids {
+		if i, ok := f.index[id]; ok {
+			positions = append(positions, i)
+		}
+	}
+	slices.Sort(positions)
+	positions = slices.Compact(positions)
+	out := make([]Instance, len(positions))
+	for j, i := range positions {
+		out[j] = f.instances[i]
+	}
+	return out
+}
+
+func validInstance(inst Instance) error {
+	if !instanceIDPattern.MatchString(inst.ID) {
+		return fmt.Errorf("instance id %q does not match %s", inst.ID, instanceIDPattern)
+	}
+	if inst.State == "" {
+		return fmt.Errorf("instance %s has no state", inst.ID)
+	}
+	return nil
+}
