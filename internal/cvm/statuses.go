@@ -1,0 +1,175 @@
+package cvm
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"maps"
+	"slices"
+
+	"golang.org/x/sync/errgroup"
+)
+
+// Status is the state of one instance, as the API names it (RUNNING, STOPPED, ...).
+type Status struct {
+	ID    string
+	State string
+}
+
+// Result is what a read found.
+type Result struct {
+	// Statuses are the instances found: sorted by ID when listing a region, in the order asked
+	// for when reading IDs.
+	Statuses []Status
+	// Missing are the IDs asked for that the API did not return, in the order asked for.
+	Missing []string
+	// Warnings say what the caller should know about a result that is still usable.
+	Warnings []string
+}
+
+// maxPasses bounds how often a listing is read again when the fleet changes under it.
+const maxPasses = 3
+
+// ListStatuses returns every instance in region, sorted by ID, in max(1, ceil(N/100)) calls
+// when the fleet holds still.
+//
+// Offset paging is not a snapshot: an instance created or terminated between two pages shifts
+// the ones after it. When TotalCount changes during a pass, the listing is read again; the
+// first pass whose TotalCount held still is the answer. If none does, the answer is the union
+// of the passes, each instance once with the state seen last, and a warning.
+func (c *Client) ListStatuses(ctx context.Context, region string) (Result, error) {
+	union := map[string]string{}
+	var totals []int
+	for range maxPasses {
+		states, passTotals, err := c.listPass(ctx, region)
+		if err != nil {
+			return Result{}, err
+		}
+		if slices.Min(passTotals) == slices.Max(passTotals) {
+			return Result{Statuses: sortedStatuses(states)}, nil
+		}
+		maps.Copy(union, states)
+		totals = append(totals, passTotals...)
+	}
+	return Result{
+		Statuses: sortedStatuses(union),
+		Warnings: []string{fmt.Sprintf(
+			"The instances of %s changed during the read: TotalCount moved between %d and %d in each of %d passes. "+
+				"The result holds every instance any pass saw, each once with its latest state; instances created "+
+				"or terminated during the read may be listed or not.",
+			region, slices.Min(totals), slices.Max(totals), maxPasses)},
+	}, nil
+}
+
+// listPass reads the listing once: the first page gives TotalCount, then the other pages are
+// read concurrently. It returns the states seen and the TotalCount of every page.
+func (c *Client) listPass(ctx context.Context, region string) (map[string]string, []int, error) {
+	first, err := c.describe(ctx, listQuery(region, 0))
+	if err != nil {
+		return nil, nil, err
+	}
+	rest, err := c.fetchAll(ctx, ceilDiv(first.total, pageSize)-1, func(ctx context.Context, i int) (page, error) {
+		return c.describe(ctx, listQuery(region, (i+1)*pageSize))
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	pages := append([]page{first}, rest...)
+	states := make(map[string]string, first.total)
+	totals := make([]int, len(pages))
+	for i, p := range pages {
+		totals[i] = p.total
+		for _, s := range p.statuses {
+			states[s.ID] = s.State
+		}
+	}
+	return states, totals, nil
+}
+
+func listQuery(region string, offset int) query {
+	return query{region: region, offset: offset, name: fmt.Sprintf("page at offset %d (limit %d)", offset, pageSize)}
+}
+
+// StatusesByID returns the states of ids in the order given, each ID once, in ceil(k/100)
+// calls for k unique IDs (none for none), with the IDs the API did not return in Missing.
+func (c *Client) StatusesByID(ctx context.Context, region string, ids []string) (Result, error) {
+	unique := uniqueIDs(ids)
+	batches := batchIDs(unique, pageSize)
+	pages, err := c.fetchAll(ctx, len(batches), func(ctx context.Context, i int) (page, error) {
+		return c.describe(ctx, query{region: region, ids: batches[i], name: batchName(batches, i)})
+	})
+	if err != nil {
+		return Result{}, err
+	}
+	states := make(map[string]string, len(unique))
+	for _, p := range pages {
+		for _, s := range p.statuses {
+			states[s.ID] = s.State
+		}
+	}
+	result := Result{Statuses: make([]Status, 0, len(states)), Missing: []string{}}
+	for _, id := range unique {
+		if state, ok := states[id]; ok {
+			result.Statuses = append(result.Statuses, Status{ID: id, State: state})
+		} else {
+			result.Missing = append(result.Missing, id)
+		}
+	}
+	return result, nil
+}
+
+func batchName(batches [][]string, i int) string {
+	b := batches[i]
+	return fmt.Sprintf("batch %d of %d (%d IDs, %s to %s)", i+1, len(batches), len(b), b[0], b[len(b)-1])
+}
+
+// fetchAll runs fetch for 0..n-1 concurrently, at most c.width at a time (the shared pace sets
+// the rate), and returns the pages in index order. The first failure cancels the others and is
+// the error returned.
+func (c *Client) fetchAll(ctx context.Context, n int, fetch func(context.Context, int) (page, error)) ([]page, error) {
+	pages := make([]page, max(n, 0))
+	g, ctx := errgroup.WithContext(ctx)
+	g.SetLimit(c.width)
+	for i := range pages {
+		if ctx.Err() != nil {
+			break
+		}
+		g.Go(func() error {
+			var err error
+			pages[i], err = fetch(ctx, i)
+			return err
+		})
+	}
+	return pages, g.Wait()
+}
+
+// uniqueIDs drops repeated IDs, keeping the first occurrence.
+func uniqueIDs(ids []string) []string {
+	seen := make(map[string]bool, len(ids))
+	unique := make([]string, 0, len(ids))
+	for _, id := range ids {
+		if !seen[id] {
+			seen[id] = true
+			unique = append(unique, id)
+		}
+	}
+	return unique
+}
+
+// batchIDs splits ids into consecutive batches of at most size.
+func batchIDs(ids []string, size int) [][]string {
+	return slices.Collect(slices.Chunk(ids, size))
+}
+
+func sortedStatuses(states map[string]string) []Status {
+	statuses := make([]Status, 0, len(states))
+	for id, state := range states {
+		statuses = append(statuses, Status{ID: id, State: state})
+	}
+	slices.SortFunc(statuses, func(a, b Status) int { return cmp.Compare(a.ID, b.ID) })
+	return statuses
+}
+
+func ceilDiv(a, b int) int {
+	return (a + b - 1) / b
+}
