@@ -1,0 +1,135 @@
+package provider
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+
+	"github.com/qcloudlabs/terraform-provider-qcloud/internal/emulator"
+)
+
+const listAll = `data "qcloud_cvm_instances_status" "test" {}`
+
+// writeProfile writes the tccli files of a profile into dir.
+func writeProfile(t *testing.T, dir, name, credential, configure string) {
+	t.Helper()
+	if err := os.WriteFile(filepath.Join(dir, name+".credential"), []byte(credential), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if configure != "" {
+		if err := os.WriteFile(filepath.Join(dir, name+".configure"), []byte(configure), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func testKeysJSON() string {
+	return `{"secretId": "` + testSecretID + `", "secretKey": "` + testSecretKey + `"}`
+}
+
+func TestAccCredentialsFromEnvironment(t *testing.T) {
+	emu, srv := startEmulator(t, emulator.Config{Fleets: map[string]int{testRegion: 8, "ap-shanghai": 6}, Seed: 5})
+	t.Setenv(envSecretID, testSecretID)
+	t.Setenv(envSecretKey, testSecretKey)
+	t.Setenv(envRegion, "ap-shanghai")
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviders,
+		Steps: []resource.TestStep{{
+			Config:            providerBlockWithoutKeys(srv) + listAll,
+			ConfigStateChecks: expectRead(sortedByID(emu.Fleet("ap-shanghai")), nil),
+		}},
+	})
+}
+
+func TestAccCredentialsFromTccliProfile(t *testing.T) {
+	emu, srv := startEmulator(t, emulator.Config{Fleets: map[string]int{testRegion: 8, "ap-shanghai": 6}, Seed: 6})
+	dir := t.TempDir()
+	writeProfile(t, dir, "work", testKeysJSON(), `{"_sys_param": {"region": "ap-shanghai", "output": "json"}}`)
+	writeProfile(t, dir, "default", `{"secretId": "AKIDother", "secretKey": "other"}`, "")
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviders,
+		Steps: []resource.TestStep{
+			{
+				// The profile's region applies when neither the block nor the environment sets one.
+				Config:            providerBlockWithoutKeys(srv, `profile = "work"`, `shared_credentials_dir = "`+dir+`"`) + listAll,
+				ConfigStateChecks: expectRead(sortedByID(emu.Fleet("ap-shanghai")), nil),
+			},
+			{
+				PreConfig: func() {
+					t.Setenv(envProfile, "work")
+					t.Setenv(envSharedCredentialsDir, dir)
+				},
+				Config:            providerBlockWithoutKeys(srv, `region = "`+testRegion+`"`) + listAll,
+				ConfigStateChecks: expectRead(sortedByID(emu.Fleet(testRegion)), nil),
+			},
+		},
+	})
+}
+
+func TestAccKeysTakePrecedenceOverTheProfile(t *testing.T) {
+	emu, srv := startEmulator(t, emulator.Config{Fleets: map[string]int{testRegion: 5}, Seed: 7})
+	dir := t.TempDir()
+	writeProfile(t, dir, "default", `{"secretId": "AKIDother", "secretKey": "other"}`, "")
+	t.Setenv(envSharedCredentialsDir, dir)
+	t.Setenv(envSecretID, testSecretID)
+	t.Setenv(envSecretKey, testSecretKey)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviders,
+		Steps: []resource.TestStep{{
+			Config:            providerBlockWithoutKeys(srv) + listAll,
+			ConfigStateChecks: expectRead(sortedByID(emu.Fleet(testRegion)), nil),
+		}},
+	})
+}
+
+func TestAccMissingCredentialsNameEveryWayToSupplyThem(t *testing.T) {
+	_, srv := startEmulator(t, emulator.Config{})
+	t.Setenv(envSecretID, "") // empty counts as unset
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviders,
+		Steps: []resource.TestStep{{
+			Config: providerBlockWithoutKeys(srv) + listAll,
+			ExpectError: errorMatching("No usable Tencent Cloud credentials", "secret_id and secret_key",
+				envSecretID, envSecretKey, "a tccli profile", "no-tccli/default.credential"),
+		}},
+	})
+}
+
+func TestAccCredentialErrors(t *testing.T) {
+	_, srv := startEmulator(t, emulator.Config{})
+	dir := t.TempDir()
+	writeProfile(t, dir, "broken", `{"secretId": "AKID`, "")
+	writeProfile(t, dir, "empty", `{"secretId": ""}`, "")
+	writeProfile(t, dir, "badregion", testKeysJSON(), `{"_sys_param": ["not", "an", "object"]}`)
+	cases := map[string]struct {
+		arguments []string
+		message   []string
+	}{
+		"secret_id without secret_key": {[]string{`secret_id = "AKIDonly"`},
+			[]string{"secret_id is set", "but secret_key is not: set secret_key or " + envSecretKey}},
+		"secret_key without secret_id": {[]string{`secret_key = "only"`},
+			[]string{"secret_key is set", "but secret_id is not: set secret_id or " + envSecretID}},
+		"chosen profile that does not exist": {[]string{`profile = "nosuch"`, `shared_credentials_dir = "` + dir + `"`},
+			[]string{`the tccli profile "nosuch" was chosen`, "nosuch.credential does not exist"}},
+		"malformed credential file": {[]string{`profile = "broken"`, `shared_credentials_dir = "` + dir + `"`},
+			[]string{"broken.credential is not valid JSON (at byte 18)"}},
+		"credential file without keys": {[]string{`profile = "empty"`, `shared_credentials_dir = "` + dir + `"`},
+			[]string{"empty.credential has no secretId or no secretKey"}},
+		"malformed configure file": {[]string{`profile = "badregion"`, `shared_credentials_dir = "` + dir + `"`},
+			[]string{"Unable to read the region of the tccli profile", "badregion.configure does not have the fields"}},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: testProviders,
+				Steps: []resource.TestStep{{
+					Config:      providerBlockWithoutKeys(srv, tc.arguments...) + listAll,
+					ExpectError: errorMatching(tc.message...),
+				}},
+			})
+		})
+	}
+}

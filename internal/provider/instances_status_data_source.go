@@ -1,0 +1,225 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/qcloudlabs/terraform-provider-qcloud/internal/cvm"
+)
+
+var (
+	_ datasource.DataSource              = &instancesStatusDataSource{}
+	_ datasource.DataSourceWithConfigure = &instancesStatusDataSource{}
+)
+
+const defaultReadTimeout = 10 * time.Minute
+
+// instanceStates are the states DescribeInstancesStatus documents.
+var instanceStates = []string{
+	"PENDING", "LAUNCH_FAILED", "RUNNING", "STOPPED", "STARTING", "STOPPING", "REBOOTING",
+	"SHUTDOWN", "TERMINATING", "ENTER_RESCUE_MODE", "RESCUE_MODE", "EXIT_RESCUE_MODE",
+	"ENTER_SERVICE_LIVE_MIGRATE", "SERVICE_LIVE_MIGRATE", "EXIT_SERVICE_LIVE_MIGRATE",
+}
+
+// instanceAttrTypes is the object type of an element of `instances`.
+var instanceAttrTypes = map[string]attr.Type{"id": types.StringType, "state": types.StringType}
+
+// instancesStatusDataSource is qcloud_cvm_instances_status.
+type instancesStatusDataSource struct {
+	data *providerData
+}
+
+type instancesStatusModel struct {
+	InstanceIDs    types.List     `tfsdk:"instance_ids"`
+	InstanceStates types.Set      `tfsdk:"instance_states"`
+	Region         types.String   `tfsdk:"region"`
+	Timeouts       timeouts.Value `tfsdk:"timeouts"`
+	Instances      types.List     `tfsdk:"instances"`
+	States         types.Map      `tfsdk:"states"`
+	MissingIDs     types.List     `tfsdk:"missing_ids"`
+}
+
+// NewInstancesStatusDataSource returns the qcloud_cvm_instances_status data source.
+func NewInstancesStatusDataSource() datasource.DataSource {
+	return &instancesStatusDataSource{}
+}
+
+func (d *instancesStatusDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_cvm_instances_status"
+}
+
+func (d *instancesStatusDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Reads the live state of CVM instances (`RUNNING`, `STOPPED`, ...) through the API action " +
+			"`DescribeInstancesStatus`: every instance of a region, or the instances you name, in as few calls as the API allows.",
+		Attributes: map[string]schema.Attribute{
+			"instance_ids": schema.ListAttribute{
+				ElementType: types.StringType,
+				Optional:    true,
+				MarkdownDescription: "The instances to read, such as `ins-r8hr2upy`. Leave it out to read every instance of the " +
+					"region; `[]` reads none and makes no API call. Any number of IDs is accepted (they are sent 100 per " +
+					"call); repeated IDs are read once.",
+				Validators: []validator.List{
+					listvalidator.NoNullValues(),
+					listvalidator.ValueStringsAre(stringvalidator.RegexMatches(cvm.InstanceIDPattern,
+						"must be a CVM instance ID: ins- followed by 8 lowercase letters or digits, such as ins-r8hr2upy")),
+				},
+			},
+			"instance_states": schema.SetAttribute{
+				ElementType: types.StringType,
+				Optional:    true,
+				MarkdownDescription: "Keep only instances in one of these states in `instances` and `states`: " +
+					"`" + strings.Join(instanceStates, "`, `") + "`. `missing_ids` ignores it.",
+				Validators: []validator.Set{
+					setvalidator.NoNullValues(),
+					setvalidator.ValueStringsAre(stringvalidator.OneOf(instanceStates...)),
+				},
+			},
+			"region": schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: "The region to read instead of the provider's.",
+				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"timeouts": timeouts.Attributes(ctx),
+			"instances": schema.ListNestedAttribute{
+				Computed: true,
+				MarkdownDescription: "The instances found: in the order of `instance_ids` when it is set, otherwise sorted " +
+					"by ID.",
+				NestedObject: schema.NestedAttributeObject{
+					Attributes: map[string]schema.Attribute{
+						"id": schema.StringAttribute{
+							Computed:            true,
+							MarkdownDescription: "The instance ID.",
+						},
+						"state": schema.StringAttribute{
+							Computed: true,
+							MarkdownDescription: "The instance state as the API reports it, such as `RUNNING` or `STOPPED`. " +
+								"A state the API adds later is passed through as it is.",
+						},
+					},
+				},
+			},
+			"states": schema.MapAttribute{
+				ElementType:         types.StringType,
+				Computed:            true,
+				MarkdownDescription: "The state of each instance in `instances`, by ID, for lookups such as `states[\"ins-r8hr2upy\"] == \"RUNNING\"`.",
+			},
+			"missing_ids": schema.ListAttribute{
+				ElementType: types.StringType,
+				Computed:    true,
+				MarkdownDescription: "The IDs in `instance_ids` that the API did not return, because the instance was " +
+					"terminated or never existed, in the order of `instance_ids`. Empty when `instance_ids` is not set.",
+			},
+		},
+	}
+}
+
+func (d *instancesStatusDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	if req.ProviderData == nil {
+		return
+	}
+	data, ok := req.ProviderData.(*providerData)
+	if !ok {
+		resp.Diagnostics.AddError("Unexpected provider data",
+			fmt.Sprintf("Expected *providerData, got %T. Please report this issue to the provider developers.", req.ProviderData))
+		return
+	}
+	d.data = data
+}
+
+func (d *instancesStatusDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var model instancesStatusModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &model)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	readTimeout, diags := model.Timeouts.Read(ctx, defaultReadTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, readTimeout)
+	defer cancel()
+
+	region := d.data.region
+	if !model.Region.IsNull() {
+		region = model.Region.ValueString()
+	}
+	var result cvm.Result
+	var err error
+	if model.InstanceIDs.IsNull() {
+		result, err = d.data.client.ListStatuses(ctx, region)
+	} else {
+		var ids []string
+		resp.Diagnostics.Append(model.InstanceIDs.ElementsAs(ctx, &ids, false)...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+		result, err = d.data.client.StatusesByID(ctx, region, ids)
+	}
+	if err != nil {
+		resp.Diagnostics.AddError("Unable to read CVM instance states", readErrorDetail(err, readTimeout))
+		return
+	}
+	for _, warning := range result.Warnings {
+		resp.Diagnostics.AddWarning("CVM instances changed during the read", warning)
+	}
+
+	var keep []string
+	resp.Diagnostics.Append(model.InstanceStates.ElementsAs(ctx, &keep, false)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	model.Instances, model.States, model.MissingIDs = stateValues(filterStates(result.Statuses, keep), result.Missing)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &model)...)
+}
+
+// filterStates keeps the statuses whose state is in keep; an empty keep keeps all.
+func filterStates(statuses []cvm.Status, keep []string) []cvm.Status {
+	if len(keep) == 0 {
+		return statuses
+	}
+	wanted := make(map[string]bool, len(keep))
+	for _, state := range keep {
+		wanted[state] = true
+	}
+	kept := make([]cvm.Status, 0, len(statuses))
+	for _, s := range statuses {
+		if wanted[s.State] {
+			kept = append(kept, s)
+		}
+	}
+	return kept
+}
+
+// stateValues builds the computed attributes directly as framework values: for fleets of
+// tens of thousands, reflection over a slice of structs would cost more time and memory than
+// the read itself.
+func stateValues(statuses []cvm.Status, missing []string) (instances types.List, states types.Map, missingIDs types.List) {
+	objects := make([]attr.Value, len(statuses))
+	byID := make(map[string]attr.Value, len(statuses))
+	for i, s := range statuses {
+		id, state := types.StringValue(s.ID), types.StringValue(s.State)
+		objects[i] = types.ObjectValueMust(instanceAttrTypes, map[string]attr.Value{"id": id, "state": state})
+		byID[s.ID] = state
+	}
+	missingValues := make([]attr.Value, len(missing))
+	for i, id := range missing {
+		missingValues[i] = types.StringValue(id)
+	}
+	return types.ListValueMust(types.ObjectType{AttrTypes: instanceAttrTypes}, objects),
+		types.MapValueMust(types.StringType, byID),
+		types.ListValueMust(types.StringType, missingValues)
+}

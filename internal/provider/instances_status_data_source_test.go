@@ -1,0 +1,227 @@
+package provider
+
+import (
+	"fmt"
+	"os"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/qcloudlabs/terraform-provider-qcloud/internal/emulator"
+)
+
+const dataSource = "data.qcloud_cvm_instances_status.test"
+
+func expectRead(instances []emulator.Instance, missing []string) []statecheck.StateCheck {
+	return []statecheck.StateCheck{
+		statecheck.ExpectKnownValue(dataSource, tfjsonpath.New("instances"), expectInstances(instances)),
+		statecheck.ExpectKnownValue(dataSource, tfjsonpath.New("states"), expectStates(instances)),
+		statecheck.ExpectKnownValue(dataSource, tfjsonpath.New("missing_ids"), expectStrings(missing)),
+	}
+}
+
+// hclList renders ids as an HCL list.
+func hclList(ids []string) string {
+	quoted := make([]string, len(ids))
+	for i, id := range ids {
+		quoted[i] = fmt.Sprintf("%q", id)
+	}
+	return "[" + strings.Join(quoted, ", ") + "]"
+}
+
+func TestAccListsEveryInstanceSortedByID(t *testing.T) {
+	// 237 is not a multiple of the page size: the last page is short.
+	emu, srv := startEmulator(t, emulator.Config{Fleets: map[string]int{testRegion: 237, "ap-shanghai": 9}, Seed: 1})
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviders,
+		Steps: []resource.TestStep{{
+			Config:            providerBlock(srv) + `data "qcloud_cvm_instances_status" "test" {}`,
+			ConfigStateChecks: expectRead(sortedByID(emu.Fleet(testRegion)), nil),
+		}},
+	})
+}
+
+func TestAccReadsIDsInOrderWithMissingAndDuplicates(t *testing.T) {
+	emu, srv := startEmulator(t, emulator.Config{Fleets: map[string]int{testRegion: 400}, Seed: 2})
+	fleet := emu.Fleet(testRegion)
+	// 150 instances from the end of the listing backwards, two unknown IDs among them, and
+	// some asked for twice: three batches, whose answers come in listing order.
+	var ids, missing []string
+	var want []emulator.Instance
+	for i := range 150 {
+		inst := fleet[len(fleet)-1-i]
+		ids, want = append(ids, inst.ID), append(want, inst)
+		if i == 20 || i == 120 {
+			unknown := fmt.Sprintf("ins-zzzz%04d", i)
+			ids, missing = append(ids, unknown), append(missing, unknown)
+		}
+	}
+	ids = append(ids, ids[5], ids[140], missing[0])
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviders,
+		Steps: []resource.TestStep{{
+			Config:            providerBlock(srv) + `data "qcloud_cvm_instances_status" "test" { instance_ids = ` + hclList(ids) + ` }`,
+			ConfigStateChecks: expectRead(want, missing),
+		}},
+	})
+}
+
+func TestAccNoIDsReadsNothingAndCallsNothing(t *testing.T) {
+	emu, srv := startEmulator(t, emulator.Config{Fleets: map[string]int{testRegion: 20}})
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviders,
+		Steps: []resource.TestStep{{
+			Config:            providerBlock(srv) + `data "qcloud_cvm_instances_status" "test" { instance_ids = [] }`,
+			ConfigStateChecks: expectRead(nil, nil),
+		}},
+	})
+	if calls := emu.Calls("DescribeInstancesStatus"); calls != 0 {
+		t.Fatalf("instance_ids = [] made %d API calls, want none", calls)
+	}
+}
+
+func TestAccFiltersByState(t *testing.T) {
+	emu, srv := startEmulator(t, emulator.Config{Fleets: map[string]int{testRegion: 300}, Seed: 3})
+	fleet := emu.Fleet(testRegion)
+	stopped := inStates(sortedByID(fleet), "STOPPED", "STOPPING")
+	if len(stopped) == 0 {
+		t.Fatal("the seeded fleet has no stopped instance to filter for")
+	}
+	// A running instance, a stopped one and an unknown ID: the filter drops the running one
+	// from instances and states, while missing_ids still reports the unknown one.
+	running := inStates(fleet, "RUNNING")[0]
+	ids := []string{running.ID, stopped[0].ID, "ins-zzzzzzzz"}
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviders,
+		Steps: []resource.TestStep{
+			{
+				Config: providerBlock(srv) + `data "qcloud_cvm_instances_status" "test" {
+  instance_states = ["STOPPED", "STOPPING"]
+}`,
+				ConfigStateChecks: expectRead(stopped, nil),
+			},
+			{
+				Config: providerBlock(srv) + `data "qcloud_cvm_instances_status" "test" {
+  instance_ids    = ` + hclList(ids) + `
+  instance_states = ["STOPPED", "STOPPING"]
+}`,
+				ConfigStateChecks: expectRead(stopped[:1], []string{"ins-zzzzzzzz"}),
+			},
+		},
+	})
+}
+
+func TestAccRegionOverridesTheProvider(t *testing.T) {
+	emu, srv := startEmulator(t, emulator.Config{Fleets: map[string]int{testRegion: 30, "ap-shanghai": 12}, Seed: 4})
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviders,
+		Steps: []resource.TestStep{{
+			Config:            providerBlock(srv) + `data "qcloud_cvm_instances_status" "test" { region = "ap-shanghai" }`,
+			ConfigStateChecks: expectRead(sortedByID(emu.Fleet("ap-shanghai")), nil),
+		}},
+	})
+}
+
+func TestAccRejectsMalformedIDAtPlan(t *testing.T) {
+	emu, srv := startEmulator(t, emulator.Config{Fleets: map[string]int{testRegion: 3}})
+	good := emu.Fleet(testRegion)[0].ID
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviders,
+		Steps: []resource.TestStep{{
+			Config: providerBlock(srv) + `data "qcloud_cvm_instances_status" "test" {
+  instance_ids = ["` + good + `", "ins-1122"]
+}`,
+			ExpectError: errorMatching("Attribute instance_ids[1] must be a CVM instance ID: ins- followed by 8 lowercase letters or digits", `got: ins-1122`),
+		}},
+	})
+	if calls := emu.Calls("DescribeInstancesStatus"); calls != 0 {
+		t.Fatalf("a configuration rejected at plan made %d API calls", calls)
+	}
+}
+
+func TestAccRejectsUnknownStateAtPlan(t *testing.T) {
+	_, srv := startEmulator(t, emulator.Config{})
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviders,
+		Steps: []resource.TestStep{{
+			Config:      providerBlock(srv) + `data "qcloud_cvm_instances_status" "test" { instance_states = ["RUNING"] }`,
+			ExpectError: errorMatching(`value must be one of:`, `"RUNNING"`, `"STOPPED"`, `got: "RUNING"`),
+		}},
+	})
+}
+
+func TestAccWrongSecretKeyShowsTheAPIError(t *testing.T) {
+	_, srv := startEmulator(t, emulator.Config{Fleets: map[string]int{testRegion: 3}})
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviders,
+		Steps: []resource.TestStep{{
+			Config: providerBlockWithoutKeys(srv, `secret_id = "`+testSecretID+`"`, `secret_key = "not-the-key"`) +
+				`data "qcloud_cvm_instances_status" "test" {}`,
+			ExpectError: regexp.MustCompile(`Unable to read CVM instance states[\s\S]*DescribeInstancesStatus in ap-guangzhou failed on[\s\S]*` +
+				`AuthFailure\.SignatureFailure[\s\S]*\(RequestId\s+[0-9a-f]{8}-[0-9a-f]{4}-[\s\S]*Check\s+secret_id\s+and\s+secret_key`),
+		}},
+	})
+}
+
+func TestAccReadTimeout(t *testing.T) {
+	_, srv := startEmulator(t, emulator.Config{Fleets: map[string]int{testRegion: 3}, Latency: 5 * time.Second})
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviders,
+		Steps: []resource.TestStep{{
+			Config: providerBlock(srv) + `data "qcloud_cvm_instances_status" "test" {
+  timeouts = { read = "1s" }
+}`,
+			ExpectError: errorMatching("when the read's time ran out", "did not finish within its timeout of 1s. Raise timeouts.read"),
+		}},
+	})
+}
+
+func TestAccRejectsInvalidProviderArguments(t *testing.T) {
+	cases := map[string]struct {
+		argument string
+		message  string
+	}{
+		"rate_limit zero":      {`rate_limit = 0`, `rate_limit value must be none of`},
+		"rate_limit negative":  {`rate_limit = -2`, `rate_limit value must be at least 0`},
+		"max_retries negative": {`max_retries = -1`, `max_retries value must be at least 0`},
+		"protocol":             {`protocol = "FTP"`, `protocol value must be one of`},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: testProviders,
+				Steps: []resource.TestStep{{
+					Config:      `provider "qcloud" { ` + tc.argument + ` }` + "\n" + `data "qcloud_cvm_instances_status" "test" {}`,
+					ExpectError: errorMatching(tc.message),
+				}},
+			})
+		})
+	}
+}
+
+func TestAccLive(t *testing.T) {
+	if liveEnv[envSecretID] == "" || liveEnv[envSecretKey] == "" || os.Getenv("QCLOUD_ACC_LIVE") != "1" {
+		t.Skip("live test against the real Tencent Cloud API: set QCLOUD_ACC_LIVE=1, " + envSecretID + " and " + envSecretKey + " to run it")
+	}
+	for name, value := range liveEnv {
+		t.Setenv(name, value)
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviders,
+		Steps: []resource.TestStep{{
+			Config: `data "qcloud_cvm_instances_status" "test" {}`,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(dataSource, tfjsonpath.New("instances"), knownvalue.NotNull()),
+				statecheck.ExpectKnownValue(dataSource, tfjsonpath.New("missing_ids"), knownvalue.ListSizeExact(0)),
+			},
+		}},
+	})
+}

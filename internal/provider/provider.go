@@ -1,0 +1,182 @@
+// Package provider is the Terraform side of the qcloud provider: its schemas, the resolution of
+// its configuration into an API client, and the conversion of API results into state.
+package provider
+
+import (
+	"context"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/float64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/qcloudlabs/terraform-provider-qcloud/internal/cvm"
+)
+
+var _ provider.Provider = &qcloudProvider{}
+
+// qcloudProvider is the qcloud provider; version is set by the release build.
+type qcloudProvider struct {
+	version string
+}
+
+// qcloudProviderModel is the provider block.
+type qcloudProviderModel struct {
+	SecretID             types.String    `tfsdk:"secret_id"`
+	SecretKey            types.String    `tfsdk:"secret_key"`
+	SecurityToken        types.String    `tfsdk:"security_token"`
+	Region               types.String    `tfsdk:"region"`
+	Profile              types.String    `tfsdk:"profile"`
+	SharedCredentialsDir types.String    `tfsdk:"shared_credentials_dir"`
+	Protocol             types.String    `tfsdk:"protocol"`
+	Domain               types.String    `tfsdk:"domain"`
+	Endpoints            *endpointsModel `tfsdk:"endpoints"`
+	RateLimit            types.Float64   `tfsdk:"rate_limit"`
+	MaxRetries           types.Int64     `tfsdk:"max_retries"`
+}
+
+type endpointsModel struct {
+	CVM types.String `tfsdk:"cvm"`
+}
+
+// providerData is what the provider hands its data sources.
+type providerData struct {
+	client *cvm.Client
+	region string
+}
+
+// New returns a constructor of the provider at version.
+func New(version string) func() provider.Provider {
+	return func() provider.Provider {
+		return &qcloudProvider{version: version}
+	}
+}
+
+func (p *qcloudProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
+	resp.TypeName = "qcloud"
+	resp.Version = p.version
+}
+
+// endpointValidator accepts host[:port]: a name, an IPv4 address or a bracketed IPv6 address.
+var endpointValidator = stringvalidator.RegexMatches(
+	hostPortPattern,
+	"must be host[:port] with no scheme or path, such as cvm.internal.example.com or 127.0.0.1:8080",
+)
+
+func (p *qcloudProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "The qcloud provider reads live state from Tencent Cloud. Every argument is optional " +
+			"and falls back to the environment variable the official `tencentcloud` provider and `tccli` use.",
+		Attributes: map[string]schema.Attribute{
+			"secret_id": schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: "The SecretId of an API key. Environment variable: `" + envSecretID + "`.",
+			},
+			"secret_key": schema.StringAttribute{
+				Optional:            true,
+				Sensitive:           true,
+				MarkdownDescription: "The SecretKey of an API key. Environment variable: `" + envSecretKey + "`.",
+			},
+			"security_token": schema.StringAttribute{
+				Optional:            true,
+				Sensitive:           true,
+				MarkdownDescription: "The token that goes with temporary keys. Environment variable: `" + envSecurityToken + "`.",
+			},
+			"region": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "The region to read, such as `ap-guangzhou`. Environment variable: `" + envRegion +
+					"`; then the region of the tccli profile; then `" + defaultRegion + "`.",
+			},
+			"profile": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "The tccli profile whose `<profile>.credential` and `<profile>.configure` files supply " +
+					"keys and region when no keys are given. Environment variable: `" + envProfile + "`. Default: `" + defaultProfile + "`.",
+			},
+			"shared_credentials_dir": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "The folder of the tccli profile files. Environment variable: `" + envSharedCredentialsDir +
+					"`. Default: `~/.tccli`.",
+			},
+			"protocol": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "`HTTPS` or `HTTP`. Use `HTTP` only for a local endpoint such as the emulator. " +
+					"Environment variable: `" + envProtocol + "`. Default: `HTTPS`.",
+				Validators: []validator.String{stringvalidator.OneOfCaseInsensitive("HTTPS", "HTTP")},
+			},
+			"domain": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "The root domain of the API; the CVM endpoint is `cvm.<domain>`. Environment variable: `" +
+					envDomain + "`. Default: `" + defaultDomain + "`.",
+			},
+			"endpoints": schema.SingleNestedAttribute{
+				Optional:            true,
+				MarkdownDescription: "Endpoints that replace the ones derived from `domain`, for private clouds and the emulator.",
+				Attributes: map[string]schema.Attribute{
+					"cvm": schema.StringAttribute{
+						Optional:            true,
+						MarkdownDescription: "The CVM API as `host[:port]`, with no scheme (`protocol` sets it).",
+						Validators:          []validator.String{endpointValidator},
+					},
+				},
+			},
+			"rate_limit": schema.Float64Attribute{
+				Optional: true,
+				MarkdownDescription: "The most requests per second per API action, shared by every read of this provider " +
+					"configuration. Default: `40`, the documented limit of `DescribeInstancesStatus`; lower it when other " +
+					"clients share the account's limit.",
+				Validators: []validator.Float64{float64validator.AtLeast(0), float64validator.NoneOf(0)},
+			},
+			"max_retries": schema.Int64Attribute{
+				Optional: true,
+				MarkdownDescription: "How often one request is retried after throttling, an internal error of the API or a " +
+					"network failure, with exponential backoff. `0` disables retries. Default: `8`.",
+				Validators: []validator.Int64{int64validator.AtLeast(0)},
+			},
+		},
+	}
+}
+
+func (p *qcloudProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
+	var config qcloudProviderModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	s, diags := resolveSettings(config)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	client, err := cvm.NewClient(cvm.Config{
+		Credential:    s.credential,
+		Endpoint:      s.endpoint,
+		Scheme:        s.scheme,
+		RateLimit:     s.rateLimit,
+		MaxRetries:    s.maxRetries,
+		RequestClient: "terraform-provider-qcloud v" + p.version,
+		Log:           tflog.Debug,
+	})
+	if err != nil {
+		resp.Diagnostics.AddError("Unable to create the CVM API client", err.Error())
+		return
+	}
+	tflog.Debug(ctx, "configured the qcloud provider", map[string]any{
+		"region": s.region, "endpoint": s.endpoint, "scheme": s.scheme, "credential_source": s.credentialSource,
+		"rate_limit": s.rateLimit, "max_retries": s.maxRetries,
+	})
+	resp.DataSourceData = &providerData{client: client, region: s.region}
+}
+
+func (p *qcloudProvider) DataSources(context.Context) []func() datasource.DataSource {
+	return []func() datasource.DataSource{NewInstancesStatusDataSource}
+}
+
+func (p *qcloudProvider) Resources(context.Context) []func() resource.Resource {
+	return nil
+}

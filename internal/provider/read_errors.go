@@ -1,0 +1,52 @@
+package provider
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/qcloudlabs/terraform-provider-qcloud/internal/cvm"
+)
+
+// readErrorDetail says what went wrong in a read and what to do about it.
+func readErrorDetail(err error, readTimeout time.Duration) string {
+	var apiErr *cvm.Error
+	if !errors.As(err, &apiErr) {
+		return err.Error()
+	}
+	return apiErr.Error() + "\n\n" + advice(apiErr, readTimeout)
+}
+
+func advice(e *cvm.Error, readTimeout time.Duration) string {
+	var malformed *cvm.MalformedResponseError
+	var status *cvm.HTTPStatusError
+	switch code := e.Code; {
+	case e.TimedOut:
+		return fmt.Sprintf("The read did not finish within its timeout of %s. Raise timeouts.read in the data source, "+
+			"or read fewer instances per data source.", readTimeout)
+	case code == "AuthFailure.SignatureExpire":
+		return "The API rejected the request's timestamp: this machine's clock is more than 5 minutes off. Correct the clock."
+	case code == "AuthFailure.TokenFailure":
+		return "The security token is wrong or has expired. Supply a fresh security_token (or " + envSecurityToken + ") with the temporary keys it belongs to."
+	case strings.HasPrefix(code, "AuthFailure.UnauthorizedOperation"), strings.HasPrefix(code, "UnauthorizedOperation"):
+		return "The keys are valid but may not call cvm:DescribeInstancesStatus. Grant it to their CAM user or role."
+	case strings.HasPrefix(code, "AuthFailure"):
+		return "The API did not accept the keys. Check secret_id and secret_key (or " + envSecretID + " and " + envSecretKey +
+			", or the tccli profile), and that they belong to the account whose instances you read."
+	case strings.HasPrefix(code, "RequestLimitExceeded"):
+		return "The API kept throttling the requests after every retry. Other clients may share the account's limit: " +
+			"lower rate_limit, or raise max_retries."
+	case code == "UnsupportedRegion", strings.HasPrefix(code, "InvalidParameterValue.Region"):
+		return "Check the region (the data source's region, or the provider's region or " + envRegion + ")."
+	case strings.HasPrefix(code, "InternalError"), code == "InternalServerError":
+		return "The API failed on its side, on every retry. Try again later; quote the RequestId to Tencent Cloud support if it persists."
+	case errors.As(e, &malformed), errors.As(e, &status):
+		return "The endpoint answered what the CVM API never would. Check that endpoints.cvm (or domain) points at the " +
+			"CVM API and that no proxy in between alters the answers."
+	case code != "":
+		return "Quote the RequestId to Tencent Cloud support if the message does not explain it."
+	}
+	return "The API could not be reached. Check the endpoint (endpoints.cvm, domain, protocol) and the network between " +
+		"this machine and it."
+}
