@@ -1,0 +1,169 @@
+// Command cvm-emulator serves the CVM API emulator on a local address, for the demo and for
+// trying the provider without a Tencent Cloud account.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"maps"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"slices"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/qcloudlabs/terraform-provider-qcloud/internal/emulator"
+)
+
+func main() {
+	if err := run(os.Args[1:]); err != nil {
+		fmt.Fprintln(os.Stderr, "cvm-emulator:", err)
+		os.Exit(1)
+	}
+}
+
+// options are the program's flags.
+type options struct {
+	listen    string
+	addrFile  string
+	secretID  string
+	secretKey string
+	fleets    fleetsFlag
+	instances instancesFlag
+	seed      uint64
+	rateLimit float64
+	latency   time.Duration
+}
+
+func parseOptions(args []string) (options, error) {
+	o := options{fleets: fleetsFlag{"ap-guangzhou": 300}}
+	fs := flag.NewFlagSet("cvm-emulator", flag.ContinueOnError)
+	fs.StringVar(&o.listen, "listen", "127.0.0.1:0", "address to listen on; port 0 picks a free port")
+	fs.StringVar(&o.addrFile, "addr-file", "", "write the address listened on (host:port) to this file once serving")
+	fs.StringVar(&o.secretID, "secret-id", "AKIDcvmemulator", "the SecretId the emulator accepts")
+	fs.StringVar(&o.secretKey, "secret-key", "cvm-emulator-secret-key", "the SecretKey of -secret-id")
+	fs.Var(&o.fleets, "fleet", "instances to seed per region, as region=count[,region=count...]")
+	fs.Var(&o.instances, "instance", "an instance to add after the seeded ones, as region:ins-xxxxxxxx=STATE (repeatable)")
+	fs.Uint64Var(&o.seed, "seed", 1, "seed of the generated fleets")
+	fs.Float64Var(&o.rateLimit, "rate-limit", emulator.DefaultRateLimit, "requests per second per action before RequestLimitExceeded; negative for none")
+	fs.DurationVar(&o.latency, "latency", 0, "latency added to every answer")
+	return o, fs.Parse(args)
+}
+
+func run(args []string) error {
+	o, err := parseOptions(args)
+	if err != nil {
+		return err
+	}
+	emu := emulator.New(emulator.Config{
+		Keys:      map[string]string{o.secretID: o.secretKey},
+		Fleets:    o.fleets,
+		Seed:      o.seed,
+		RateLimit: o.rateLimit,
+		Latency:   o.latency,
+	})
+	for _, inst := range o.instances {
+		if err := emu.Put(inst.region, inst.Instance); err != nil {
+			return err
+		}
+	}
+
+	listener, err := net.Listen("tcp", o.listen)
+	if err != nil {
+		return err
+	}
+	addr := listener.Addr().String()
+	if o.addrFile != "" {
+		if err := os.WriteFile(o.addrFile, []byte(addr+"\n"), 0o600); err != nil {
+			return err
+		}
+	}
+	printBanner(emu, o, addr)
+
+	server := &http.Server{Handler: emu, ReadHeaderTimeout: 10 * time.Second}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	go func() {
+		<-ctx.Done()
+		shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = server.Shutdown(shutdown)
+	}()
+	if err := server.Serve(listener); !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	printStats(emu.Stats())
+	return nil
+}
+
+func printBanner(emu *emulator.Emulator, o options, addr string) {
+	fmt.Printf("cvm-emulator: serving the CVM API (DescribeInstancesStatus) on http://%s\n", addr)
+	regions := map[string]bool{}
+	for region := range o.fleets {
+		regions[region] = true
+	}
+	for _, inst := range o.instances {
+		regions[inst.region] = true
+	}
+	for _, region := range slices.Sorted(maps.Keys(regions)) {
+		fmt.Printf("  %-16s %d instances\n", region, len(emu.Fleet(region)))
+	}
+	fmt.Printf("  export TENCENTCLOUD_SECRET_ID=%s TENCENTCLOUD_SECRET_KEY=%s\n", o.secretID, o.secretKey)
+	fmt.Printf("  provider \"qcloud\" {\n    protocol  = \"HTTP\"\n    endpoints = { cvm = %q }\n  }\n", addr)
+}
+
+func printStats(s emulator.Stats) {
+	fmt.Printf("cvm-emulator: stopped after %d DescribeInstancesStatus calls (%d throttled, at most %d at once)\n",
+		s.Calls["DescribeInstancesStatus"], s.Throttled, s.PeakInFlight)
+}
+
+// fleetsFlag is -fleet region=count[,region=count...].
+type fleetsFlag map[string]int
+
+func (f fleetsFlag) String() string {
+	var parts []string
+	for region, n := range f {
+		parts = append(parts, region+"="+strconv.Itoa(n))
+	}
+	slices.Sort(parts)
+	return strings.Join(parts, ",")
+}
+
+func (f fleetsFlag) Set(value string) error {
+	clear(f)
+	for part := range strings.SplitSeq(value, ",") {
+		region, count, ok := strings.Cut(part, "=")
+		n, err := strconv.Atoi(count)
+		if !ok || err != nil || n < 0 || !slices.Contains(emulator.Regions, region) {
+			return fmt.Errorf("%q is not region=count with a known region and a count of 0 or more", part)
+		}
+		f[region] = n
+	}
+	return nil
+}
+
+// instancesFlag is -instance region:ins-xxxxxxxx=STATE, repeated.
+type instancesFlag []regionInstance
+
+type regionInstance struct {
+	region string
+	emulator.Instance
+}
+
+func (f *instancesFlag) String() string { return fmt.Sprint(*f) }
+
+func (f *instancesFlag) Set(value string) error {
+	region, rest, ok := strings.Cut(value, ":")
+	id, state, ok2 := strings.Cut(rest, "=")
+	if !ok || !ok2 || !slices.Contains(emulator.Regions, region) {
+		return fmt.Errorf("%q is not region:ins-xxxxxxxx=STATE with a known region", value)
+	}
+	*f = append(*f, regionInstance{region: region, Instance: emulator.Instance{ID: id, State: state}})
+	return nil
+}
