@@ -109,7 +109,9 @@ func (c *Client) sdk(region string) *cvmapi.Client {
 	p.DisableRegionBreaker = true
 	client, _ := cvmapi.NewClient(c.cfg.Credential, region, p)
 	client.WithHttpTransport(checkedTransport{base: c.cfg.Transport})
-	client.WithRequestClient(requestClient(c.cfg.RequestClient))
+	if c.cfg.RequestClient != "" {
+		client.WithRequestClient(requestClient(c.cfg.RequestClient))
+	}
 	c.regions[region] = client
 	return client
 }

@@ -8,17 +8,14 @@ import (
 	"golang.org/x/time/rate"
 )
 
-const (
-	// slowdown is how long a RequestLimitExceeded keeps the pace lowered.
-	slowdown = 5 * time.Second
-	// minPaceFraction bounds how far repeated throttling lowers the pace.
-	minPaceFraction = 1.0 / 16
-)
+// slowdown is how long the pace stays halved after the last RequestLimitExceeded.
+const slowdown = 2 * time.Second
 
-// pacer paces the requests of one action across every read of a provider. It is a token
-// bucket at the configured rate (burst 1) that halves its rate each time the API answers
-// RequestLimitExceeded, so that the whole provider backs off together, and returns to the
-// configured rate once no throttling has been seen for a while.
+// pacer paces the requests of one action across every read of a provider: a token bucket at
+// the configured rate with a burst of 1. When the API answers RequestLimitExceeded, the pace
+// halves for every request of the provider, so that it backs off as a whole while each throttled
+// request also backs off on its own; it returns to the configured rate once no throttling has
+// been seen for a while.
 type pacer struct {
 	limiter *rate.Limiter
 	rate    rate.Limit
@@ -46,6 +43,6 @@ func (p *pacer) wait(ctx context.Context) error {
 func (p *pacer) throttled() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.limiter.SetLimit(max(p.limiter.Limit()/2, p.rate*minPaceFraction))
+	p.limiter.SetLimit(p.rate / 2)
 	p.slowUntil = time.Now().Add(slowdown)
 }

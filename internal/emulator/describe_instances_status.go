@@ -46,6 +46,7 @@ func (e *Emulator) describeInstancesStatus(region string, body []byte) (map[stri
 	}
 
 	e.mu.Lock()
+	e.churn(region)
 	matches := e.fleet(region).matching(p.InstanceIds)
 	total := int64(len(matches))
 	page := matches[min(offset, total):min(offset+limit, total)]

@@ -41,6 +41,8 @@ type Config struct {
 	Latency time.Duration
 	// Now is the server's clock, against which request timestamps are checked. Nil means time.Now.
 	Now func() time.Time
+	// Faults are the failures to inject.
+	Faults Faults
 }
 
 // Emulator is an http.Handler serving the emulated API at "/".
@@ -48,23 +50,33 @@ type Emulator struct {
 	now     func() time.Time
 	latency time.Duration
 
-	mu       sync.Mutex
-	keys     map[string]string
-	fleets   map[string]*fleet
-	limiters map[string]*rate.Limiter
-	stats    Stats
-	inFlight int
+	mu        sync.Mutex
+	keys      map[string]string
+	fleets    map[string]*fleet
+	limiters  map[string]*rate.Limiter
+	faults    Faults
+	faultRand *rand.Rand
+	stats     Stats
+	inFlight  int
+	// recentCalls are the times of the calls in the last second, for Stats.PeakRate.
+	recentCalls []time.Time
 }
 
 // Stats is what the emulator has seen.
 type Stats struct {
-	// Calls counts the requests per action that reached the action's handler or its rate
-	// limit, answered with a result or an error.
+	// Requests counts every HTTP request, whatever its fate.
+	Requests int
+	// Calls counts the requests per action that passed authentication and so met the action's
+	// rate limit, the injected faults and the action itself.
 	Calls map[string]int
-	// Throttled counts the requests answered RequestLimitExceeded.
+	// Throttled counts the calls answered RequestLimitExceeded, by the rate limit or injected.
 	Throttled int
+	// Injected counts the injected faults by kind (FaultDrop, FaultThrottle, ...).
+	Injected map[string]int
 	// PeakInFlight is the largest number of requests being served at once.
 	PeakInFlight int
+	// PeakRate is the largest number of calls in any one second.
+	PeakRate int
 	// RequestClients counts the X-TC-RequestClient headers seen.
 	RequestClients map[string]int
 	// FirstRequest and LastResponse bound the time the emulator was busy.
@@ -79,8 +91,10 @@ func New(cfg Config) *Emulator {
 		keys:     map[string]string{},
 		fleets:   map[string]*fleet{},
 		limiters: map[string]*rate.Limiter{},
-		stats:    Stats{Calls: map[string]int{}, RequestClients: map[string]int{}},
+		faults:   cfg.Faults,
+		stats:    Stats{Calls: map[string]int{}, Injected: map[string]int{}, RequestClients: map[string]int{}},
 	}
+	e.faultRand = newFaultRand(cfg.Faults.Seed)
 	if e.now == nil {
 		e.now = time.Now
 	}
@@ -135,8 +149,17 @@ func (e *Emulator) Stats() Stats {
 	defer e.mu.Unlock()
 	s := e.stats
 	s.Calls = maps.Clone(e.stats.Calls)
+	s.Injected = maps.Clone(e.stats.Injected)
 	s.RequestClients = maps.Clone(e.stats.RequestClients)
 	return s
+}
+
+// SetFaults replaces the faults to inject from now on.
+func (e *Emulator) SetFaults(f Faults) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.faults = f
+	e.faultRand = newFaultRand(f.Seed)
 }
 
 // Calls is Stats().Calls[action].
@@ -165,11 +188,14 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if err := sleep(r.Context(), e.latency); err != nil {
 		return
 	}
-	if apiErr != nil {
+	switch {
+	case apiErr == errDrop:
+		dropConnection(w)
+	case apiErr != nil:
 		writeError(w, requestID, apiErr)
-		return
+	default:
+		writeResponse(w, requestID, result)
 	}
-	writeResponse(w, requestID, result)
 }
 
 func (e *Emulator) serve(r *http.Request) (map[string]any, *apiError) {
@@ -231,16 +257,28 @@ func (e *Emulator) authenticate(r *http.Request, body []byte, service string) *a
 	return verifySignature(r, body, auth, secretKey, service, e.now())
 }
 
-// admit applies the action's rate limit and counts the call.
+// admit counts the call, then applies the action's rate limit and the injected faults.
 func (e *Emulator) admit(action string) *apiError {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	e.stats.Calls[action]++
+	e.countRate(time.Now())
 	if !e.limiters[action].AllowN(e.now(), 1) {
 		e.stats.Throttled++
 		return &apiError{"RequestLimitExceeded", "Your current request times exceeds the limit of " + action + "; please try again later."}
 	}
-	return nil
+	return e.injectFault()
+}
+
+// countRate records a call at now and updates the peak number of calls in one second; e.mu is held.
+func (e *Emulator) countRate(now time.Time) {
+	cutoff := now.Add(-time.Second)
+	i := 0
+	for i < len(e.recentCalls) && !e.recentCalls[i].After(cutoff) {
+		i++
+	}
+	e.recentCalls = append(e.recentCalls[i:], now)
+	e.stats.PeakRate = max(e.stats.PeakRate, len(e.recentCalls))
 }
 
 func (e *Emulator) begin(r *http.Request) {
@@ -249,6 +287,7 @@ func (e *Emulator) begin(r *http.Request) {
 	if e.stats.FirstRequest.IsZero() {
 		e.stats.FirstRequest = time.Now()
 	}
+	e.stats.Requests++
 	e.inFlight++
 	e.stats.PeakInFlight = max(e.stats.PeakInFlight, e.inFlight)
 	if rc := r.Header.Get("X-TC-RequestClient"); rc != "" {

@@ -310,3 +310,75 @@ func TestSeededFleets(t *testing.T) {
 		t.Fatal("an unseeded region is not empty")
 	}
 }
+
+func TestInjectedFaults(t *testing.T) {
+	cases := []struct {
+		faults emulator.Faults
+		kind   string
+		check  func(t *testing.T, err error)
+	}{
+		{emulator.Faults{Throttle: 1}, emulator.FaultThrottle, func(t *testing.T, err error) { wantCode(t, err, "RequestLimitExceeded") }},
+		{emulator.Faults{InternalError: 1}, emulator.FaultInternalError, func(t *testing.T, err error) { wantCode(t, err, "InternalError") }},
+		{emulator.Faults{Drop: 1}, emulator.FaultDrop, func(t *testing.T, err error) {
+			if err == nil || !strings.Contains(err.Error(), "ClientError.NetworkError") {
+				t.Fatalf("want the connection dropped, got %v", err)
+			}
+		}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.kind, func(t *testing.T) {
+			emu, srv := start(t, emulator.Config{Fleets: map[string]int{region: 5}, Faults: tc.faults})
+			_, err := firstPage(client(t, srv, secretID, secretKey, nil))
+			tc.check(t, err)
+			if got := emu.Stats().Injected[tc.kind]; got != 1 {
+				t.Fatalf("Injected[%s] = %d, want 1", tc.kind, got)
+			}
+		})
+	}
+}
+
+func TestChurnChangesTheFleetBetweenCalls(t *testing.T) {
+	emu, srv := start(t, emulator.Config{Fleets: map[string]int{region: 50}, Faults: emulator.Faults{Churn: 1, MaxChurn: 3}})
+	c := client(t, srv, secretID, secretKey, nil)
+	var totals []int64
+	for range 5 {
+		resp, err := firstPage(c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		totals = append(totals, *resp.TotalCount)
+	}
+	// Each of the first three calls creates or terminates one instance; then MaxChurn is reached.
+	previous := int64(50)
+	for i, total := range totals[:3] {
+		if total != previous+1 && total != previous-1 {
+			t.Fatalf("call %d saw TotalCount %d after %d: totals %v", i, total, previous, totals)
+		}
+		previous = total
+	}
+	if totals[3] != totals[2] || totals[4] != totals[2] || emu.Stats().Injected[emulator.FaultChurn] != 3 {
+		t.Fatalf("the fleet changed after MaxChurn: totals %v, %d changes", totals, emu.Stats().Injected[emulator.FaultChurn])
+	}
+	if int64(len(emu.Fleet(region))) != totals[4] {
+		t.Fatalf("TotalCount %d is not the fleet's size %d", totals[4], len(emu.Fleet(region)))
+	}
+}
+
+func TestStatsCountRateAndRequests(t *testing.T) {
+	emu, srv := start(t, emulator.Config{Fleets: map[string]int{region: 5}})
+	c := client(t, srv, secretID, secretKey, nil)
+	for range 4 {
+		if _, err := firstPage(c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, _ = firstPage(client(t, srv, secretID, "wrong", nil))
+	s := emu.Stats()
+	if s.Requests != 5 || s.Calls["DescribeInstancesStatus"] != 4 || s.PeakRate != 4 || s.PeakInFlight != 1 {
+		t.Fatalf("got %d requests, %d calls, peak rate %d, peak in flight %d; want 5, 4, 4, 1",
+			s.Requests, s.Calls["DescribeInstancesStatus"], s.PeakRate, s.PeakInFlight)
+	}
+	if s.LastResponse.Before(s.FirstRequest) {
+		t.Fatal("the last response precedes the first request")
+	}
+}

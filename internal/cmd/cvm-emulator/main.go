@@ -39,6 +39,7 @@ type options struct {
 	seed      uint64
 	rateLimit float64
 	latency   time.Duration
+	faults    emulator.Faults
 }
 
 func parseOptions(args []string) (options, error) {
@@ -53,6 +54,11 @@ func parseOptions(args []string) (options, error) {
 	fs.Uint64Var(&o.seed, "seed", 1, "seed of the generated fleets")
 	fs.Float64Var(&o.rateLimit, "rate-limit", emulator.DefaultRateLimit, "requests per second per action before RequestLimitExceeded; negative for none")
 	fs.DurationVar(&o.latency, "latency", 0, "latency added to every answer")
+	fs.Float64Var(&o.faults.Throttle, "throttle", 0, "fraction of calls answered RequestLimitExceeded")
+	fs.Float64Var(&o.faults.InternalError, "internal-error", 0, "fraction of calls answered InternalError")
+	fs.Float64Var(&o.faults.Drop, "drop", 0, "fraction of calls whose connection is dropped without an answer")
+	fs.Float64Var(&o.faults.Churn, "churn", 0, "fraction of calls before which an instance of the region is created or terminated")
+	fs.Uint64Var(&o.faults.Seed, "fault-seed", 1, "seed of the injected faults")
 	return o, fs.Parse(args)
 }
 
@@ -67,6 +73,7 @@ func run(args []string) error {
 		Seed:      o.seed,
 		RateLimit: o.rateLimit,
 		Latency:   o.latency,
+		Faults:    o.faults,
 	})
 	for _, inst := range o.instances {
 		if err := emu.Put(inst.region, inst.Instance); err != nil {
@@ -119,8 +126,11 @@ func printBanner(emu *emulator.Emulator, o options, addr string) {
 }
 
 func printStats(s emulator.Stats) {
-	fmt.Printf("cvm-emulator: stopped after %d DescribeInstancesStatus calls (%d throttled, at most %d at once)\n",
-		s.Calls["DescribeInstancesStatus"], s.Throttled, s.PeakInFlight)
+	fmt.Printf("cvm-emulator: stopped after %d DescribeInstancesStatus calls (%d throttled, at most %d at once, at most %d in one second)\n",
+		s.Calls["DescribeInstancesStatus"], s.Throttled, s.PeakInFlight, s.PeakRate)
+	if len(s.Injected) > 0 {
+		fmt.Printf("cvm-emulator: injected faults: %v\n", s.Injected)
+	}
 }
 
 // fleetsFlag is -fleet region=count[,region=count...].

@@ -1,0 +1,216 @@
+package cvm_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common"
+	"go.uber.org/goleak"
+
+	"github.com/qcloudlabs/terraform-provider-qcloud/internal/cvm"
+	"github.com/qcloudlabs/terraform-provider-qcloud/internal/emulator"
+)
+
+// TestReadsSurviveFaults reads 2,000 instances while the API throttles 30% of the calls, fails 5%
+// with InternalError and drops 5% of the connections.
+func TestReadsSurviveFaults(t *testing.T) {
+	faults := emulator.Faults{Seed: 11, Throttle: 0.30, InternalError: 0.05, Drop: 0.05}
+	// With 40% of attempts failing, 15 retries leave a request a 0.4^16 (4e-7) chance to fail.
+	emu, c := setup(t, emulator.Config{Fleets: map[string]int{region: 2000}, Faults: faults},
+		func(cfg *cvm.Config) { cfg.MaxRetries = 15 })
+	fleet := sortedFleet(emu, region)
+
+	listed, err := c.ListStatuses(context.Background(), region)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(listed.Statuses, fleet) {
+		t.Fatal("the listing is not exactly the fleet")
+	}
+
+	ids := make([]string, len(fleet))
+	for i, s := range fleet {
+		ids[i] = s.ID
+	}
+	byID, err := c.StatusesByID(context.Background(), region, ids)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(byID.Statuses, fleet) || len(byID.Missing) != 0 {
+		t.Fatal("the read by ID is not exactly the fleet")
+	}
+
+	injected := emu.Stats().Injected
+	for _, kind := range []string{emulator.FaultThrottle, emulator.FaultInternalError, emulator.FaultDrop} {
+		if injected[kind] == 0 {
+			t.Errorf("no %s fault was injected, so its retry went untested", kind)
+		}
+	}
+}
+
+func TestDriftDuringOnePassIsReadAgain(t *testing.T) {
+	// The first three calls each create or terminate an instance; the second pass holds still.
+	emu, c := setup(t, emulator.Config{Fleets: map[string]int{region: 1000}, Faults: emulator.Faults{Seed: 3, Churn: 1, MaxChurn: 3}})
+	got, err := c.ListStatuses(context.Background(), region)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(got.Statuses, sortedFleet(emu, region)) {
+		t.Fatal("the result is not the fleet as it is after the changes")
+	}
+	if len(got.Warnings) != 0 {
+		t.Fatalf("a steady second pass gave warnings %q", got.Warnings)
+	}
+	if calls := emu.Calls("DescribeInstancesStatus"); calls > 2*11 {
+		t.Fatalf("%d calls for two passes over about 1,000 instances", calls)
+	}
+}
+
+func TestDriftOnEveryPassGivesTheUnionWithAWarning(t *testing.T) {
+	emu, c := setup(t, emulator.Config{Fleets: map[string]int{region: 1000}, Faults: emulator.Faults{Seed: 4, Churn: 0.9}})
+	before := emu.Fleet(region)
+	got, err := c.ListStatuses(context.Background(), region)
+	if err != nil {
+		t.Fatal(err)
+	}
+	after := emu.Fleet(region)
+
+	seen := map[string]bool{}
+	for _, s := range got.Statuses {
+		if seen[s.ID] {
+			t.Fatalf("%s is listed twice", s.ID)
+		}
+		seen[s.ID] = true
+	}
+	// Every instance that existed for the whole read is in the result.
+	for _, inst := range before {
+		if slices.Contains(after, inst) && !seen[inst.ID] {
+			t.Fatalf("%s existed for the whole read but is missing", inst.ID)
+		}
+	}
+	if len(got.Warnings) != 1 || !strings.Contains(got.Warnings[0], "changed during the read") {
+		t.Fatalf("want one warning about the changing fleet, got %q", got.Warnings)
+	}
+	if calls := emu.Calls("DescribeInstancesStatus"); calls > 3*11 {
+		t.Fatalf("%d calls for at most three passes over about 1,000 instances", calls)
+	}
+}
+
+func TestPermanentErrorFailsAtOnce(t *testing.T) {
+	emu, c := setup(t, emulator.Config{Fleets: map[string]int{region: 2000}},
+		func(cfg *cvm.Config) { cfg.Credential = common.NewCredential("AKIDunknown", secretKey) })
+	_, err := c.ListStatuses(context.Background(), region)
+	var apiErr *cvm.Error
+	if !errors.As(err, &apiErr) || apiErr.Code != "AuthFailure.SecretIdNotFound" {
+		t.Fatalf("want AuthFailure.SecretIdNotFound, got %v", err)
+	}
+	if requests := emu.Stats().Requests; requests != 1 {
+		t.Fatalf("a permanent error was sent %d times", requests)
+	}
+}
+
+func TestDeadlineEndsTheRetries(t *testing.T) {
+	// Every call is throttled and 50 retries would take minutes; the deadline ends the read.
+	_, c := setup(t, emulator.Config{Fleets: map[string]int{region: 10}, Faults: emulator.Faults{Throttle: 1}},
+		func(cfg *cvm.Config) { cfg.MaxRetries = 50 })
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	start := time.Now()
+	_, err := c.ListStatuses(ctx, region)
+	var apiErr *cvm.Error
+	if !errors.As(err, &apiErr) || !apiErr.TimedOut || apiErr.Code != "RequestLimitExceeded" {
+		t.Fatalf("want a timed-out RequestLimitExceeded, got %v", err)
+	}
+	if elapsed := time.Since(start); elapsed > 3*time.Second {
+		t.Fatalf("the read ended %s after a deadline of 1s", elapsed)
+	}
+	if !strings.Contains(err.Error(), "when the read's time ran out: RequestLimitExceeded") {
+		t.Fatalf("the error does not say that time ran out: %v", err)
+	}
+}
+
+// failingPage answers the page at offset 500 with a permanent error at once and passes every
+// other request to the emulator, which answers after its latency.
+func failingPage(emu http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		if bytes.Contains(body, []byte(`"Offset":500`)) {
+			w.Header().Set("Content-Type", "application/json")
+			fmt.Fprint(w, `{"Response":{"Error":{"Code":"InvalidParameterValue","Message":"page 6 is broken"},"RequestId":"00000000-0000-4000-8000-000000000500"}}`)
+			return
+		}
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		emu.ServeHTTP(w, r)
+	})
+}
+
+func TestFailingPageCancelsThePagesInFlight(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	emu := emulator.New(emulator.Config{
+		Keys:    map[string]string{secretID: secretKey},
+		Fleets:  map[string]int{region: 2000},
+		Latency: 200 * time.Millisecond,
+	})
+	srv := httptest.NewServer(failingPage(emu))
+	defer srv.Close()
+	transport := &http.Transport{}
+	defer transport.CloseIdleConnections()
+	c := newClient(t, srv, func(cfg *cvm.Config) { cfg.Transport = transport })
+
+	_, err := c.ListStatuses(context.Background(), region)
+	var apiErr *cvm.Error
+	if !errors.As(err, &apiErr) || apiErr.Code != "InvalidParameterValue" || apiErr.Request != "page at offset 500 (limit 100)" {
+		t.Fatalf("want the error of the page at offset 500, got %v", err)
+	}
+	// The 19 other pages would take about half a second at 40 per second; once the broken page
+	// failed, those not yet sent never were.
+	if calls := emu.Calls("DescribeInstancesStatus"); calls >= 20 {
+		t.Fatalf("the emulator answered %d calls: the failure cancelled nothing", calls)
+	}
+}
+
+func TestPagesAreInFlightTogether(t *testing.T) {
+	emu, c := setup(t, emulator.Config{Fleets: map[string]int{region: 1000}, Latency: 100 * time.Millisecond})
+	if _, err := c.ListStatuses(context.Background(), region); err != nil {
+		t.Fatal(err)
+	}
+	// Pages go out every 25 ms and take 100 ms: about four are under way at once.
+	if peak := emu.Stats().PeakInFlight; peak < 3 {
+		t.Fatalf("at most %d requests were in flight at once", peak)
+	}
+}
+
+func TestConcurrentReadsShareTheRateLimit(t *testing.T) {
+	const rateLimit = 10
+	emu, c := setup(t, emulator.Config{Fleets: map[string]int{region: 500}, RateLimit: rateLimit},
+		func(cfg *cvm.Config) { cfg.RateLimit = rateLimit })
+	var wg sync.WaitGroup
+	errs := make([]error, 5)
+	for i := range errs {
+		wg.Go(func() {
+			_, errs[i] = c.ListStatuses(context.Background(), region)
+		})
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		t.Fatal(err)
+	}
+	s := emu.Stats()
+	if s.Throttled != 0 {
+		t.Fatalf("five concurrent reads were throttled %d times", s.Throttled)
+	}
+	// A one-second window can hold one call more than the rate when arrivals jitter.
+	if s.PeakRate > rateLimit+1 {
+		t.Fatalf("the emulator saw %d calls in one second, over the limit of %d", s.PeakRate, rateLimit)
+	}
+}
