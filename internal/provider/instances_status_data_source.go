@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"maps"
 	"strings"
 	"time"
 
@@ -15,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/qcloudlabs/terraform-provider-qcloud/internal/cvm"
 )
@@ -182,8 +184,12 @@ func (d *instancesStatusDataSource) Read(ctx context.Context, req datasource.Rea
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	model.Instances, model.States, model.MissingIDs = stateValues(filterStates(result.Statuses, keep), result.Missing)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &model)...)
+	state, err := stateValue(req.Config.Raw, filterStates(result.Statuses, keep), result.Missing)
+	if err != nil {
+		resp.Diagnostics.AddError("Unable to build the state", err.Error())
+		return
+	}
+	resp.State.Raw = state
 }
 
 // filterStates keeps the statuses whose state is in keep; an empty keep keeps all.
@@ -222,4 +228,30 @@ func stateValues(statuses []cvm.Status, missing []string) (instances types.List,
 	return types.ListValueMust(types.ObjectType{AttrTypes: instanceAttrTypes}, objects),
 		types.MapValueMust(types.StringType, byID),
 		types.ListValueMust(types.StringType, missingValues)
+}
+
+var instanceObjectType = tftypes.Object{AttributeTypes: map[string]tftypes.Type{"id": tftypes.String, "state": tftypes.String}}
+
+func stateValue(config tftypes.Value, statuses []cvm.Status, missing []string) (tftypes.Value, error) {
+	var configAttrs map[string]tftypes.Value
+	if err := config.As(&configAttrs); err != nil {
+		return tftypes.Value{}, err
+	}
+	// As hands out the configuration's own map, which must stay as it is.
+	attrs := maps.Clone(configAttrs)
+	instances := make([]tftypes.Value, len(statuses))
+	states := make(map[string]tftypes.Value, len(statuses))
+	for i, s := range statuses {
+		state := tftypes.NewValue(tftypes.String, s.State)
+		instances[i] = tftypes.NewValue(instanceObjectType, map[string]tftypes.Value{"id": tftypes.NewValue(tftypes.String, s.ID), "state": state})
+		states[s.ID] = state
+	}
+	missingValues := make([]tftypes.Value, len(missing))
+	for i, id := range missing {
+		missingValues[i] = tftypes.NewValue(tftypes.String, id)
+	}
+	attrs["instances"] = tftypes.NewValue(tftypes.List{ElementType: instanceObjectType}, instances)
+	attrs["states"] = tftypes.NewValue(tftypes.Map{ElementType: tftypes.String}, states)
+	attrs["missing_ids"] = tftypes.NewValue(tftypes.List{ElementType: tftypes.String}, missingValues)
+	return tftypes.NewValue(config.Type(), attrs), nil
 }
