@@ -22,7 +22,7 @@ const (
 )
 
 // setup starts an emulator with cfg (and the test's key) and returns it with a client of it.
-func setup(t *testing.T, cfg emulator.Config, tune ...func(*cvm.Config)) (*emulator.Emulator, *cvm.Client) {
+func setup(t testing.TB, cfg emulator.Config, tune ...func(*cvm.Config)) (*emulator.Emulator, *cvm.Client) {
 	t.Helper()
 	cfg.Keys = map[string]string{secretID: secretKey}
 	emu := emulator.New(cfg)
@@ -31,7 +31,7 @@ func setup(t *testing.T, cfg emulator.Config, tune ...func(*cvm.Config)) (*emula
 	return emu, newClient(t, srv, tune...)
 }
 
-func newClient(t *testing.T, srv *httptest.Server, tune ...func(*cvm.Config)) *cvm.Client {
+func newClient(t testing.TB, srv *httptest.Server, tune ...func(*cvm.Config)) *cvm.Client {
 	t.Helper()
 	cfg := cvm.Config{
 		Credential: common.NewCredential(secretID, secretKey),
