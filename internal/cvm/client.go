@@ -14,7 +14,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common"
 	"github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common/profile"
 	cvmapi "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/cvm/v20170312"
 )
@@ -35,7 +34,7 @@ type Logger func(ctx context.Context, msg string, fields ...map[string]any)
 
 // Config is what a Client needs to reach the API.
 type Config struct {
-	Credential common.CredentialIface
+	Credentials Credentials
 	// Endpoint is host[:port] of the CVM API, e.g. cvm.tencentcloudapi.com.
 	Endpoint string
 	// Scheme is "https" or "http".
@@ -54,9 +53,10 @@ type Config struct {
 
 // Client reads instance states. It is safe for concurrent use, and all its reads share one pace.
 type Client struct {
-	cfg   Config
-	pace  *pacer
-	width int
+	cfg     Config
+	pace    *pacer
+	width   int
+	signing *signingCredential
 
 	mu      sync.Mutex
 	regions map[string]*cvmapi.Client
@@ -64,8 +64,8 @@ type Client struct {
 
 // NewClient returns a client for cfg.
 func NewClient(cfg Config) (*Client, error) {
-	if cfg.Credential == nil {
-		return nil, fmt.Errorf("cvm: no credential")
+	if cfg.Credentials == nil {
+		return nil, fmt.Errorf("cvm: no credentials")
 	}
 	if !(cfg.RateLimit > 0) || math.IsInf(cfg.RateLimit, 1) {
 		return nil, fmt.Errorf("cvm: the rate limit must be a number greater than 0, not %v", cfg.RateLimit)
@@ -86,6 +86,7 @@ func NewClient(cfg Config) (*Client, error) {
 		// the limit busy for round trips up to a second, and few enough that a lowered pace
 		// takes effect within a second.
 		width:   max(1, int(math.Ceil(cfg.RateLimit))),
+		signing: &signingCredential{},
 		regions: map[string]*cvmapi.Client{},
 	}, nil
 }
@@ -107,7 +108,7 @@ func (c *Client) sdk(region string) *cvmapi.Client {
 	p.NetworkFailureMaxRetries = 0
 	p.RateLimitExceededMaxRetries = 0
 	p.DisableRegionBreaker = true
-	client, _ := cvmapi.NewClient(c.cfg.Credential, region, p)
+	client, _ := cvmapi.NewClient(c.signing, region, p)
 	client.WithHttpTransport(checkedTransport{base: c.cfg.Transport})
 	if c.cfg.RequestClient != "" {
 		client.WithRequestClient(requestClient(c.cfg.RequestClient))

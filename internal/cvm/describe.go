@@ -65,6 +65,11 @@ func canceled(ctx context.Context) bool {
 
 // send makes one attempt and checks the answer.
 func (c *Client) send(ctx context.Context, q query) (page, string, error) {
+	cred, err := c.cfg.Credentials.Credential(ctx)
+	if err != nil {
+		return page{}, "", err
+	}
+	c.signing.current.Store(cred)
 	req := cvmapi.NewDescribeInstancesStatusRequest()
 	req.Offset = ptr(int64(q.offset))
 	req.Limit = ptr(int64(pageSize))

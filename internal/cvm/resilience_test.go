@@ -14,7 +14,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common"
 	"go.uber.org/goleak"
 
 	"github.com/qcloudlabs/terraform-provider-qcloud/internal/cvm"
@@ -108,7 +107,7 @@ func TestDriftOnEveryPassGivesTheUnionWithAWarning(t *testing.T) {
 
 func TestPermanentErrorFailsAtOnce(t *testing.T) {
 	emu, c := setup(t, emulator.Config{Fleets: map[string]int{region: 2000}},
-		func(cfg *cvm.Config) { cfg.Credential = common.NewCredential("AKIDunknown", secretKey) })
+		func(cfg *cvm.Config) { cfg.Credentials = cvm.StaticCredentials("AKIDunknown", secretKey, "") })
 	_, err := c.ListStatuses(context.Background(), region)
 	var apiErr *cvm.Error
 	if !errors.As(err, &apiErr) || apiErr.Code != "AuthFailure.SecretIdNotFound" {

@@ -9,8 +9,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common"
-
 	"github.com/qcloudlabs/terraform-provider-qcloud/internal/cvm"
 	"github.com/qcloudlabs/terraform-provider-qcloud/internal/emulator"
 )
@@ -34,11 +32,11 @@ func setup(t testing.TB, cfg emulator.Config, tune ...func(*cvm.Config)) (*emula
 func newClient(t testing.TB, srv *httptest.Server, tune ...func(*cvm.Config)) *cvm.Client {
 	t.Helper()
 	cfg := cvm.Config{
-		Credential: common.NewCredential(secretID, secretKey),
-		Endpoint:   strings.TrimPrefix(srv.URL, "http://"),
-		Scheme:     "http",
-		RateLimit:  emulator.DefaultRateLimit,
-		MaxRetries: 8,
+		Credentials: cvm.StaticCredentials(secretID, secretKey, ""),
+		Endpoint:    strings.TrimPrefix(srv.URL, "http://"),
+		Scheme:      "http",
+		RateLimit:   emulator.DefaultRateLimit,
+		MaxRetries:  8,
 	}
 	for _, f := range tune {
 		f(&cfg)
@@ -145,7 +143,7 @@ func TestStatusesByIDWithNoIDsMakesNoCall(t *testing.T) {
 
 func TestAuthFailureIsNotRetriedAndNamesCodeAndRequestID(t *testing.T) {
 	emu, c := setup(t, emulator.Config{Fleets: map[string]int{region: 10}},
-		func(cfg *cvm.Config) { cfg.Credential = common.NewCredential(secretID, "wrong") })
+		func(cfg *cvm.Config) { cfg.Credentials = cvm.StaticCredentials(secretID, "wrong", "") })
 
 	_, err := c.ListStatuses(context.Background(), region)
 	var apiErr *cvm.Error

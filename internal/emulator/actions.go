@@ -17,6 +17,7 @@ type action struct {
 
 var actions = map[string]action{
 	"DescribeInstancesStatus": {service: "cvm", version: "2017-03-12", regional: true, handle: (*Emulator).describeInstancesStatus},
+	"AssumeRole":              {service: "sts", version: "2018-08-13", regional: true, handle: (*Emulator).assumeRole},
 }
 
 // decodeParams decodes a request body into params the way the API does: an unknown parameter

@@ -5,6 +5,7 @@
 package emulator
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"io"
@@ -13,6 +14,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -43,6 +45,14 @@ type Config struct {
 	Now func() time.Time
 	// Faults are the failures to inject.
 	Faults Faults
+	// Roles are the roles STS AssumeRole can assume, by RoleArn, each with the ExternalId its
+	// trust policy requires ("" for none).
+	Roles map[string]string
+	// InstanceRoles are the CAM roles bound to the emulated instance, whose temporary keys the
+	// metadata service hands out.
+	InstanceRoles []string
+	// RoleKeyLifetime is how long the metadata service's keys last; zero means 6 hours.
+	RoleKeyLifetime time.Duration
 }
 
 // Emulator is an http.Handler serving the emulated API at "/".
@@ -50,8 +60,12 @@ type Emulator struct {
 	now     func() time.Time
 	latency time.Duration
 
+	roles           map[string]string
+	instanceRoles   []string
+	roleKeyLifetime time.Duration
+
 	mu        sync.Mutex
-	keys      map[string]string
+	keys      map[string]key
 	fleets    map[string]*fleet
 	limiters  map[string]*rate.Limiter
 	faults    Faults
@@ -77,6 +91,12 @@ type Stats struct {
 	PeakInFlight int
 	// PeakRate is the largest number of calls in any one second.
 	PeakRate int
+	// AssumedRoles counts the temporary keys STS issued.
+	AssumedRoles int
+	// Tokens counts the security tokens of temporary keys that signed accepted requests.
+	Tokens map[string]int
+	// MetadataRequests counts the requests to the metadata service.
+	MetadataRequests int
 	// RequestClients counts the X-TC-RequestClient headers seen.
 	RequestClients map[string]int
 	// FirstRequest and LastResponse bound the time the emulator was busy.
@@ -86,19 +106,24 @@ type Stats struct {
 // New returns an emulator with the fleets of cfg seeded.
 func New(cfg Config) *Emulator {
 	e := &Emulator{
-		now:      cfg.Now,
-		latency:  cfg.Latency,
-		keys:     map[string]string{},
-		fleets:   map[string]*fleet{},
-		limiters: map[string]*rate.Limiter{},
-		faults:   cfg.Faults,
-		stats:    Stats{Calls: map[string]int{}, Injected: map[string]int{}, RequestClients: map[string]int{}},
+		now:             cfg.Now,
+		latency:         cfg.Latency,
+		roles:           maps.Clone(cfg.Roles),
+		instanceRoles:   slices.Clone(cfg.InstanceRoles),
+		roleKeyLifetime: cmp.Or(cfg.RoleKeyLifetime, defaultRoleKeyLifetime),
+		keys:            map[string]key{},
+		fleets:          map[string]*fleet{},
+		limiters:        map[string]*rate.Limiter{},
+		faults:          cfg.Faults,
+		stats:           Stats{Calls: map[string]int{}, Injected: map[string]int{}, Tokens: map[string]int{}, RequestClients: map[string]int{}},
 	}
 	e.faultRand = newFaultRand(cfg.Faults.Seed)
 	if e.now == nil {
 		e.now = time.Now
 	}
-	maps.Copy(e.keys, cfg.Keys)
+	for id, secret := range cfg.Keys {
+		e.keys[id] = key{secret: secret}
+	}
 	rng := rand.New(rand.NewPCG(cfg.Seed, cfg.Seed^0x9e3779b97f4a7c15))
 	// Seed regions in a fixed order so that a seed always gives the same fleets.
 	for _, region := range slices.Sorted(maps.Keys(cfg.Fleets)) {
@@ -150,6 +175,7 @@ func (e *Emulator) Stats() Stats {
 	s := e.stats
 	s.Calls = maps.Clone(e.stats.Calls)
 	s.Injected = maps.Clone(e.stats.Injected)
+	s.Tokens = maps.Clone(e.stats.Tokens)
 	s.RequestClients = maps.Clone(e.stats.RequestClients)
 	return s
 }
@@ -178,8 +204,12 @@ func (e *Emulator) fleet(region string) *fleet {
 	return f
 }
 
-// ServeHTTP answers one API 3.0 request.
+// ServeHTTP answers one API 3.0 request, or a request to the metadata service.
 func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if strings.HasPrefix(r.URL.Path, metadataRolesPath) {
+		e.serveMetadata(w, r)
+		return
+	}
 	requestID := newRequestID()
 	e.begin(r)
 	defer e.end()
@@ -249,12 +279,15 @@ func (e *Emulator) authenticate(r *http.Request, body []byte, service string) *a
 		return apiErr
 	}
 	e.mu.Lock()
-	secretKey, ok := e.keys[auth.secretID]
-	e.mu.Unlock()
+	defer e.mu.Unlock()
+	k, ok := e.keys[auth.secretID]
 	if !ok {
 		return &apiError{"AuthFailure.SecretIdNotFound", "The SecretId is not found, please ensure that your SecretId is correct."}
 	}
-	return verifySignature(r, body, auth, secretKey, service, e.now())
+	if apiErr := verifySignature(r, body, auth, k.secret, service, e.now()); apiErr != nil {
+		return apiErr
+	}
+	return e.checkToken(r, k)
 }
 
 // admit counts the call, then applies the action's rate limit and the injected faults.

@@ -1,8 +1,10 @@
 package provider
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -131,5 +133,130 @@ func TestAccCredentialErrors(t *testing.T) {
 				}},
 			})
 		})
+	}
+}
+
+const testRoleARN = "qcs::cam::uin/100000000001:roleName/reader"
+
+func TestAccCredentialsFromCAMRole(t *testing.T) {
+	emu, srv := startEmulator(t, emulator.Config{Fleets: map[string]int{testRegion: 12}, Seed: 10, InstanceRoles: []string{"reader"}})
+	metadata := `endpoints = { cvm = "` + endpointOf(srv) + `", metadata = "` + endpointOf(srv) + `" }`
+	block := `provider "qcloud" {
+  protocol  = "HTTP"
+  ` + metadata + `
+  %s
+}
+` + listAll
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviders,
+		Steps: []resource.TestStep{
+			{
+				Config:            fmt.Sprintf(block, `cam_role_name = "reader"`),
+				ConfigStateChecks: expectRead(sortedByID(emu.Fleet(testRegion)), nil),
+			},
+			{
+				PreConfig:         func() { t.Setenv(envCAMRoleName, "reader") },
+				Config:            fmt.Sprintf(block, ""),
+				ConfigStateChecks: expectRead(sortedByID(emu.Fleet(testRegion)), nil),
+			},
+		},
+	})
+	if len(emu.Stats().Tokens) == 0 {
+		t.Fatal("no request was signed with the role's token")
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviders,
+		Steps: []resource.TestStep{{
+			Config:      fmt.Sprintf(block, `cam_role_name = "writer"`),
+			ExpectError: errorMatching("Unable to obtain Tencent Cloud credentials", `the CAM role "writer" gave no keys`, "no such role is bound to this instance (HTTP 404)"),
+		}},
+	})
+}
+
+func TestAccAssumeRole(t *testing.T) {
+	emu, srv := startEmulator(t, emulator.Config{Fleets: map[string]int{testRegion: 12}, Seed: 11, Roles: map[string]string{testRoleARN: "ext-42"}})
+	endpoints := `endpoints = { cvm = "` + endpointOf(srv) + `", sts = "` + endpointOf(srv) + `" }`
+	t.Setenv(envSecretID, testSecretID)
+	t.Setenv(envSecretKey, testSecretKey)
+	block := `provider "qcloud" {
+  protocol = "HTTP"
+  ` + endpoints + `
+  %s
+}
+` + listAll
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviders,
+		Steps: []resource.TestStep{
+			{
+				Config: fmt.Sprintf(block, `assume_role {
+    role_arn         = "`+testRoleARN+`"
+    session_name     = "acceptance"
+    session_duration = 900
+    external_id      = "ext-42"
+  }`),
+				ConfigStateChecks: expectRead(sortedByID(emu.Fleet(testRegion)), nil),
+			},
+			{
+				PreConfig: func() {
+					t.Setenv(envAssumeRoleARN, testRoleARN)
+					t.Setenv(envAssumeRoleExternalID, "ext-42")
+					t.Setenv(envAssumeRoleSessionDuration, "900")
+				},
+				Config:            fmt.Sprintf(block, ""),
+				ConfigStateChecks: expectRead(sortedByID(emu.Fleet(testRegion)), nil),
+			},
+		},
+	})
+	s := emu.Stats()
+	if s.AssumedRoles == 0 || len(s.Tokens) == 0 {
+		t.Fatalf("%d roles assumed and %d tokens used: the reads were not signed with the role's keys", s.AssumedRoles, len(s.Tokens))
+	}
+	for _, tc := range []struct {
+		env, value string
+		message    []string
+	}{
+		{envAssumeRoleExternalID, "wrong", []string{"Unable to obtain Tencent Cloud credentials", "STS AssumeRole of " + testRoleARN, "InvalidParameter.ExternalIdError"}},
+		{envAssumeRoleSessionDuration, "two hours", []string{envAssumeRoleSessionDuration, `is "two hours"; it must be a number of seconds from 1 to 43200`}},
+	} {
+		t.Setenv(tc.env, tc.value)
+		resource.Test(t, resource.TestCase{
+			ProtoV6ProviderFactories: testProviders,
+			Steps:                    []resource.TestStep{{Config: fmt.Sprintf(block, ""), ExpectError: errorMatching(tc.message...)}},
+		})
+	}
+}
+
+// TestAccCredentialPrecedence sets several sources at once: keys win over the profile, the
+// profile over the CAM role, and the CAM role is not even asked when something comes first.
+func TestAccCredentialPrecedence(t *testing.T) {
+	emu, srv := startEmulator(t, emulator.Config{Fleets: map[string]int{testRegion: 6}, Seed: 12, InstanceRoles: []string{"reader"}})
+	dir := t.TempDir()
+	writeProfile(t, dir, "default", testKeysJSON(), "")
+	t.Setenv(envCAMRoleName, "reader")
+	block := providerBlockWithoutKeys(srv, `endpoints = { cvm = "`+endpointOf(srv)+`", metadata = "`+endpointOf(srv)+`" }`)
+	block = strings.Replace(block, "  endpoints = { cvm = \""+endpointOf(srv)+"\" }\n", "", 1)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviders,
+		Steps: []resource.TestStep{
+			{
+				// The profile comes before the CAM role.
+				PreConfig:         func() { t.Setenv(envSharedCredentialsDir, dir) },
+				Config:            block + listAll,
+				ConfigStateChecks: expectRead(sortedByID(emu.Fleet(testRegion)), nil),
+			},
+			{
+				// Keys come before the profile, whose keys here are not the emulator's.
+				PreConfig: func() {
+					writeProfile(t, dir, "default", `{"secretId": "AKIDother", "secretKey": "other"}`, "")
+					t.Setenv(envSecretID, testSecretID)
+					t.Setenv(envSecretKey, testSecretKey)
+				},
+				Config:            block + listAll,
+				ConfigStateChecks: expectRead(sortedByID(emu.Fleet(testRegion)), nil),
+			},
+		},
+	})
+	if n := emu.Stats().MetadataRequests; n != 0 {
+		t.Fatalf("the metadata service was asked %d times although keys came first", n)
 	}
 }

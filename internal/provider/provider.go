@@ -28,21 +28,33 @@ type qcloudProvider struct {
 
 // qcloudProviderModel is the provider block.
 type qcloudProviderModel struct {
-	SecretID             types.String    `tfsdk:"secret_id"`
-	SecretKey            types.String    `tfsdk:"secret_key"`
-	SecurityToken        types.String    `tfsdk:"security_token"`
-	Region               types.String    `tfsdk:"region"`
-	Profile              types.String    `tfsdk:"profile"`
-	SharedCredentialsDir types.String    `tfsdk:"shared_credentials_dir"`
-	Protocol             types.String    `tfsdk:"protocol"`
-	Domain               types.String    `tfsdk:"domain"`
-	Endpoints            *endpointsModel `tfsdk:"endpoints"`
-	RateLimit            types.Float64   `tfsdk:"rate_limit"`
-	MaxRetries           types.Int64     `tfsdk:"max_retries"`
+	SecretID             types.String     `tfsdk:"secret_id"`
+	SecretKey            types.String     `tfsdk:"secret_key"`
+	SecurityToken        types.String     `tfsdk:"security_token"`
+	Region               types.String     `tfsdk:"region"`
+	Profile              types.String     `tfsdk:"profile"`
+	SharedCredentialsDir types.String     `tfsdk:"shared_credentials_dir"`
+	CAMRoleName          types.String     `tfsdk:"cam_role_name"`
+	AssumeRole           *assumeRoleModel `tfsdk:"assume_role"`
+	Protocol             types.String     `tfsdk:"protocol"`
+	Domain               types.String     `tfsdk:"domain"`
+	Endpoints            *endpointsModel  `tfsdk:"endpoints"`
+	RateLimit            types.Float64    `tfsdk:"rate_limit"`
+	MaxRetries           types.Int64      `tfsdk:"max_retries"`
+}
+
+type assumeRoleModel struct {
+	RoleARN         types.String `tfsdk:"role_arn"`
+	SessionName     types.String `tfsdk:"session_name"`
+	SessionDuration types.Int64  `tfsdk:"session_duration"`
+	Policy          types.String `tfsdk:"policy"`
+	ExternalID      types.String `tfsdk:"external_id"`
 }
 
 type endpointsModel struct {
-	CVM types.String `tfsdk:"cvm"`
+	CVM      types.String `tfsdk:"cvm"`
+	STS      types.String `tfsdk:"sts"`
+	Metadata types.String `tfsdk:"metadata"`
 }
 
 // providerData is what the provider hands its data sources.
@@ -103,6 +115,12 @@ func (p *qcloudProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 				MarkdownDescription: "The folder of the tccli profile files. Environment variable: `" + envSharedCredentialsDir +
 					"`. Default: `~/.tccli`.",
 			},
+			"cam_role_name": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "The CAM role bound to the CVM instance Terraform runs on: its temporary keys come from the " +
+					"instance's metadata service and are renewed before they expire. Used when no keys and no tccli profile " +
+					"are found. Environment variable: `" + envCAMRoleName + "`.",
+			},
 			"protocol": schema.StringAttribute{
 				Optional: true,
 				MarkdownDescription: "`HTTPS` or `HTTP`. Use `HTTP` only for a local endpoint such as the emulator. " +
@@ -120,8 +138,19 @@ func (p *qcloudProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 				Attributes: map[string]schema.Attribute{
 					"cvm": schema.StringAttribute{
 						Optional:            true,
-						MarkdownDescription: "The CVM API as `host[:port]`, with no scheme (`protocol` sets it).",
+						MarkdownDescription: "The CVM API as `host[:port]`, with no scheme (`protocol` sets it). Default: `cvm.<domain>`.",
 						Validators:          []validator.String{endpointValidator},
+					},
+					"sts": schema.StringAttribute{
+						Optional:            true,
+						MarkdownDescription: "The STS API that `assume_role` calls, as `host[:port]`. Default: `sts.<domain>`.",
+						Validators:          []validator.String{endpointValidator},
+					},
+					"metadata": schema.StringAttribute{
+						Optional: true,
+						MarkdownDescription: "The CVM metadata service that `cam_role_name` reads, as `host[:port]`, always over " +
+							"plain HTTP. Default: `" + cvm.DefaultMetadataEndpoint + "`.",
+						Validators: []validator.String{endpointValidator},
 					},
 				},
 			},
@@ -139,6 +168,39 @@ func (p *qcloudProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 				Validators: []validator.Int64{int64validator.AtLeast(0)},
 			},
 		},
+		Blocks: map[string]schema.Block{
+			"assume_role": schema.SingleNestedBlock{
+				MarkdownDescription: "Take on a CAM role with STS `AssumeRole`, signed with the keys found otherwise; its " +
+					"temporary keys then sign every request and are renewed before they expire.",
+				Attributes: map[string]schema.Attribute{
+					"role_arn": schema.StringAttribute{
+						Optional: true,
+						MarkdownDescription: "The role, such as `qcs::cam::uin/100000000001:roleName/reader`. Environment variable: `" +
+							envAssumeRoleARN + "`.",
+					},
+					"session_name": schema.StringAttribute{
+						Optional: true,
+						MarkdownDescription: "The name of the role session, shown in CloudAudit. Environment variable: `" +
+							envAssumeRoleSessionName + "`. Default: `" + defaultSessionName + "`.",
+					},
+					"session_duration": schema.Int64Attribute{
+						Optional: true,
+						MarkdownDescription: "How long the temporary keys last, in seconds (1 to 43200). Environment variable: `" +
+							envAssumeRoleSessionDuration + "`. Default: `7200`.",
+						Validators: []validator.Int64{int64validator.Between(1, maxSessionDuration)},
+					},
+					"policy": schema.StringAttribute{
+						Optional:            true,
+						MarkdownDescription: "A policy, as JSON, that narrows what the temporary keys may do.",
+					},
+					"external_id": schema.StringAttribute{
+						Optional: true,
+						MarkdownDescription: "The external ID the role's trust policy requires. Environment variable: `" +
+							envAssumeRoleExternalID + "`.",
+					},
+				},
+			},
+		},
 	}
 }
 
@@ -153,8 +215,13 @@ func (p *qcloudProvider) Configure(ctx context.Context, req provider.ConfigureRe
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	// Temporary keys are fetched now, so that a wrong role fails the configuration, not each read.
+	if _, err := s.credentials.Credential(ctx); err != nil {
+		resp.Diagnostics.AddError("Unable to obtain Tencent Cloud credentials", err.Error())
+		return
+	}
 	client, err := cvm.NewClient(cvm.Config{
-		Credential:    s.credential,
+		Credentials:   s.credentials,
 		Endpoint:      s.endpoint,
 		Scheme:        s.scheme,
 		RateLimit:     s.rateLimit,

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"fmt"
+	"net"
 	"os"
 	"regexp"
 	"strings"
@@ -9,27 +10,36 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common"
+
+	"github.com/qcloudlabs/terraform-provider-qcloud/internal/cvm"
 )
 
 // The environment variables of the official tencentcloud provider and tccli.
 const (
-	envSecretID             = "TENCENTCLOUD_SECRET_ID"
-	envSecretKey            = "TENCENTCLOUD_SECRET_KEY"
-	envSecurityToken        = "TENCENTCLOUD_SECURITY_TOKEN"
-	envRegion               = "TENCENTCLOUD_REGION"
-	envProfile              = "TENCENTCLOUD_PROFILE"
-	envSharedCredentialsDir = "TENCENTCLOUD_SHARED_CREDENTIALS_DIR"
-	envProtocol             = "TENCENTCLOUD_PROTOCOL"
-	envDomain               = "TENCENTCLOUD_DOMAIN"
+	envSecretID                  = "TENCENTCLOUD_SECRET_ID"
+	envSecretKey                 = "TENCENTCLOUD_SECRET_KEY"
+	envSecurityToken             = "TENCENTCLOUD_SECURITY_TOKEN"
+	envRegion                    = "TENCENTCLOUD_REGION"
+	envProfile                   = "TENCENTCLOUD_PROFILE"
+	envSharedCredentialsDir      = "TENCENTCLOUD_SHARED_CREDENTIALS_DIR"
+	envCAMRoleName               = "TENCENTCLOUD_CAM_ROLE_NAME"
+	envAssumeRoleARN             = "TENCENTCLOUD_ASSUME_ROLE_ARN"
+	envAssumeRoleSessionName     = "TENCENTCLOUD_ASSUME_ROLE_SESSION_NAME"
+	envAssumeRoleSessionDuration = "TENCENTCLOUD_ASSUME_ROLE_SESSION_DURATION"
+	envAssumeRoleExternalID      = "TENCENTCLOUD_ASSUME_ROLE_EXTERNAL_ID"
+	envProtocol                  = "TENCENTCLOUD_PROTOCOL"
+	envDomain                    = "TENCENTCLOUD_DOMAIN"
 )
 
 const (
-	defaultRegion     = "ap-guangzhou"
-	defaultProfile    = "default"
-	defaultDomain     = "tencentcloudapi.com"
-	defaultRateLimit  = 40
-	defaultMaxRetries = 8
+	defaultRegion          = "ap-guangzhou"
+	defaultProfile         = "default"
+	defaultDomain          = "tencentcloudapi.com"
+	defaultRateLimit       = 40
+	defaultMaxRetries      = 8
+	defaultSessionName     = "terraform-provider-qcloud"
+	defaultSessionDuration = 7200
+	maxSessionDuration     = 43200
 )
 
 var hostPortPattern = regexp.MustCompile(`^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?)(:[0-9]{1,5})?$`)
@@ -37,11 +47,13 @@ var hostPortPattern = regexp.MustCompile(`^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9]([A-Za
 // settings is the provider configuration after environment variables, profile files and
 // defaults have been applied.
 type settings struct {
-	credential       common.CredentialIface
+	credentials      cvm.Credentials
 	credentialSource string
 	region           string
-	endpoint         string
 	scheme           string
+	endpoint         string // CVM
+	stsEndpoint      string
+	metadataEndpoint string
 	rateLimit        float64
 	maxRetries       int
 }
@@ -79,24 +91,34 @@ func resolveSettings(config qcloudProviderModel) (settings, diag.Diagnostics) {
 			fmt.Sprintf("%s is %q; it must be HTTPS or HTTP.", envProtocol, os.Getenv(envProtocol)))
 	}
 
-	s.endpoint = "cvm." + setting(config.Domain, envDomain, defaultDomain)
-	if config.Endpoints != nil && config.Endpoints.CVM.ValueString() != "" {
-		s.endpoint = config.Endpoints.CVM.ValueString()
+	var endpoints endpointsModel
+	if config.Endpoints != nil {
+		endpoints = *config.Endpoints
 	}
-	if !hostPortPattern.MatchString(s.endpoint) {
+	domain := setting(config.Domain, envDomain, defaultDomain)
+	s.endpoint = setting(endpoints.CVM, "", "cvm."+domain)
+	s.stsEndpoint = setting(endpoints.STS, "", "sts."+domain)
+	s.metadataEndpoint = setting(endpoints.Metadata, "", cvm.DefaultMetadataEndpoint)
+	if !hostPortPattern.MatchString("cvm." + domain) {
 		diags.AddAttributeError(path.Root("domain"), "Invalid domain",
-			fmt.Sprintf("The CVM endpoint %q made from the domain is not a host name; set domain (or %s) to a name such as %s.",
-				s.endpoint, envDomain, defaultDomain))
+			fmt.Sprintf("The domain %q does not make host names such as cvm.%s; set domain (or %s) to a name such as %s.",
+				domain, domain, envDomain, defaultDomain))
+	}
+	if s.scheme == "http" {
+		for _, endpoint := range []string{s.endpoint, s.stsEndpoint} {
+			if !loopback(endpoint) {
+				diags.AddAttributeWarning(path.Root("protocol"), "Requests are not encrypted",
+					fmt.Sprintf("protocol is HTTP, so requests to %s travel unencrypted and can be read or altered on the way. "+
+						"Use HTTP only for an endpoint on this machine, such as the emulator.", endpoint))
+				break
+			}
+		}
 	}
 
 	profile, err := newTccliProfile(config)
 	if err != nil {
 		diags.AddAttributeError(path.Root("shared_credentials_dir"), "Unable to locate the tccli profile", err.Error())
 		return s, diags
-	}
-	s.credential, s.credentialSource, err = resolveCredential(config, profile)
-	if err != nil {
-		diags.AddError("No usable Tencent Cloud credentials", err.Error())
 	}
 	s.region = setting(config.Region, envRegion, "")
 	if s.region == "" {
@@ -108,5 +130,23 @@ func resolveSettings(config qcloudProviderModel) (settings, diag.Diagnostics) {
 	if s.region == "" {
 		s.region = defaultRegion
 	}
+	s.credentials, s.credentialSource, err = resolveCredentials(config, profile, s)
+	if err != nil {
+		diags.AddError("No usable Tencent Cloud credentials", err.Error())
+	}
 	return s, diags
+}
+
+// loopback reports whether endpoint (host[:port]) is this machine.
+func loopback(endpoint string) bool {
+	host := endpoint
+	if h, _, err := net.SplitHostPort(endpoint); err == nil {
+		host = h
+	}
+	host = strings.Trim(host, "[]")
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }

@@ -1,0 +1,57 @@
+package emulator
+
+import (
+	"fmt"
+	"time"
+)
+
+const (
+	defaultAssumeRoleDuration = 7200
+	maxAssumeRoleDuration     = 43200
+)
+
+type assumeRoleParams struct {
+	RoleArn         string
+	RoleSessionName string
+	DurationSeconds *int64
+	Policy          *string
+	ExternalId      *string
+}
+
+// assumeRole is STS AssumeRole: temporary keys for a known role, which the other actions accept
+// only with their token and until they expire.
+func (e *Emulator) assumeRole(_ string, body []byte) (map[string]any, *apiError) {
+	var p assumeRoleParams
+	if apiErr := decodeParams(body, &p); apiErr != nil {
+		return nil, apiErr
+	}
+	duration := int64(defaultAssumeRoleDuration)
+	if p.DurationSeconds != nil {
+		duration = *p.DurationSeconds
+	}
+	switch {
+	case p.RoleArn == "":
+		return nil, &apiError{"MissingParameter", "The RoleArn parameter is missing."}
+	case p.RoleSessionName == "":
+		return nil, &apiError{"MissingParameter", "The RoleSessionName parameter is missing."}
+	case duration < 1 || duration > maxAssumeRoleDuration:
+		return nil, &apiError{"InvalidParameter.OverTimeError", fmt.Sprintf("DurationSeconds %d must be between 1 and %d.", duration, maxAssumeRoleDuration)}
+	}
+
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	externalID, ok := e.roles[p.RoleArn]
+	switch {
+	case !ok:
+		return nil, &apiError{"ResourceNotFound.RoleNotExist", "The role " + p.RoleArn + " does not exist."}
+	case externalID != "" && (p.ExternalId == nil || *p.ExternalId != externalID):
+		return nil, &apiError{"InvalidParameter.ExternalIdError", "The ExternalId does not match the role's trust policy."}
+	}
+	id, k := e.issueTemporaryKeys(time.Duration(duration) * time.Second)
+	e.stats.AssumedRoles++
+	return map[string]any{
+		"Credentials": credentialsFields(id, k),
+		"ExpiredTime": k.expires.Unix(),
+		"Expiration":  k.expires.UTC().Format(time.RFC3339),
+	}, nil
+}
