@@ -5,8 +5,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
+	sdkerrors "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common/errors"
 	cvmapi "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/cvm/v20170312"
 )
 
@@ -77,6 +79,15 @@ func (c *Client) send(ctx context.Context, q query) (page, string, error) {
 		req.InstanceIds = append(req.InstanceIds, ptr(id))
 	}
 	resp, err := c.sdk(q.region).DescribeInstancesStatusWithContext(ctx, req)
+	var sdkErr *sdkerrors.TencentCloudSDKError
+	if errors.As(err, &sdkErr) && sdkErr.Code == "ClientError.ParseJsonError" {
+		// The SDK's message quotes the whole body, which may be megabytes, before the reason.
+		reason := sdkErr.Message
+		if i := strings.LastIndex(reason, ", because: "); i >= 0 {
+			reason = reason[i+len(", because: "):]
+		}
+		return page{}, "", &MalformedResponseError{Reason: "the body is not a JSON answer of DescribeInstancesStatus: " + truncate(reason, 300)}
+	}
 	if err != nil {
 		return page{}, "", err
 	}

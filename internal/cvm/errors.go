@@ -55,6 +55,9 @@ type MalformedResponseError struct {
 }
 
 func (e *MalformedResponseError) Error() string {
+	if e.RequestID == "" {
+		return "the API returned a malformed response: " + e.Reason
+	}
 	return fmt.Sprintf("the API returned a malformed response (RequestId %s): %s", e.RequestID, e.Reason)
 }
 

@@ -43,8 +43,8 @@ func retryableCode(code string) bool {
 	case code == "RequestLimitExceeded", strings.HasPrefix(code, "RequestLimitExceeded."),
 		code == "InternalError", strings.HasPrefix(code, "InternalError."),
 		code == "InternalServerError",
-		// The SDK's codes for a body it could not read or parse: a cut or corrupt answer.
-		code == "ClientError.IOError", code == "ClientError.ParseJsonError":
+		// The SDK's code for a body it could not read: a cut answer.
+		code == "ClientError.IOError":
 		return true
 	}
 	return false

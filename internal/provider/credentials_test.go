@@ -106,6 +106,10 @@ func TestAccCredentialErrors(t *testing.T) {
 	writeProfile(t, dir, "broken", `{"secretId": "AKID`, "")
 	writeProfile(t, dir, "empty", `{"secretId": ""}`, "")
 	writeProfile(t, dir, "badregion", testKeysJSON(), `{"_sys_param": ["not", "an", "object"]}`)
+	// A folder where the file should be: unreadable even for root, who can read any file.
+	if err := os.Mkdir(filepath.Join(dir, "unreadable.credential"), 0o700); err != nil {
+		t.Fatal(err)
+	}
 	cases := map[string]struct {
 		arguments []string
 		message   []string
@@ -120,6 +124,8 @@ func TestAccCredentialErrors(t *testing.T) {
 			[]string{"broken.credential is not valid JSON (at byte 18)"}},
 		"credential file without keys": {[]string{`profile = "empty"`, `shared_credentials_dir = "` + dir + `"`},
 			[]string{"empty.credential has no secretId or no secretKey"}},
+		"unreadable credential file": {[]string{`profile = "unreadable"`, `shared_credentials_dir = "` + dir + `"`},
+			[]string{`the tccli profile "unreadable" cannot be used: cannot read`, "unreadable.credential: is a directory"}},
 		"malformed configure file": {[]string{`profile = "badregion"`, `shared_credentials_dir = "` + dir + `"`},
 			[]string{"Unable to read the region of the tccli profile", "badregion.configure does not have the fields"}},
 	}
