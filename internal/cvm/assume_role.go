@@ -62,7 +62,7 @@ func assumeRole(ctx context.Context, base Credentials, role AssumeRole, at STSEn
 	req := sts.NewAssumeRoleRequest()
 	req.RoleArn = common.StringPtr(role.RoleARN)
 	req.RoleSessionName = common.StringPtr(role.SessionName)
-	req.DurationSeconds = common.Uint64Ptr(uint64(role.Duration / time.Second))
+	req.DurationSeconds = common.Uint64Ptr(uint64(role.Duration / time.Second)) //nolint:gosec // validated to 1..43200 seconds
 	if role.Policy != "" {
 		req.Policy = common.StringPtr(role.Policy)
 	}

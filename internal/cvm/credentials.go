@@ -75,6 +75,7 @@ func (s *signingCredential) GetCredential() (string, string, string) {
 	return c.SecretId, c.SecretKey, c.Token
 }
 
-func (s *signingCredential) GetSecretId() string  { return s.current.Load().SecretId }
+// GetSecretId is named by the SDK's CredentialIface.
+func (s *signingCredential) GetSecretId() string  { return s.current.Load().SecretId } //nolint:revive
 func (s *signingCredential) GetSecretKey() string { return s.current.Load().SecretKey }
 func (s *signingCredential) GetToken() string     { return s.current.Load().Token }

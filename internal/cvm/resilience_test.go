@@ -174,7 +174,7 @@ func TestFailingPageCancelsThePagesInFlight(t *testing.T) {
 	// The 19 other pages would take about half a second at 40 per second; once the broken page
 	// failed, those not yet sent never were.
 	if calls := emu.Calls("DescribeInstancesStatus"); calls >= 20 {
-		t.Fatalf("the emulator answered %d calls: the failure cancelled nothing", calls)
+		t.Fatalf("the emulator answered %d calls: the failure canceled nothing", calls)
 	}
 }
 

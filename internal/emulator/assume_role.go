@@ -11,11 +11,11 @@ const (
 )
 
 type assumeRoleParams struct {
-	RoleArn         string
-	RoleSessionName string
-	DurationSeconds *int64
-	Policy          *string
-	ExternalId      *string
+	RoleARN         string  `json:"RoleArn"`
+	RoleSessionName string  `json:"RoleSessionName"`
+	DurationSeconds *int64  `json:"DurationSeconds"`
+	Policy          *string `json:"Policy"`
+	ExternalID      *string `json:"ExternalId"`
 }
 
 // assumeRole is STS AssumeRole: temporary keys for a known role, which the other actions accept
@@ -30,7 +30,7 @@ func (e *Emulator) assumeRole(_ string, body []byte) (map[string]any, *apiError)
 		duration = *p.DurationSeconds
 	}
 	switch {
-	case p.RoleArn == "":
+	case p.RoleARN == "":
 		return nil, &apiError{"MissingParameter", "The RoleArn parameter is missing."}
 	case p.RoleSessionName == "":
 		return nil, &apiError{"MissingParameter", "The RoleSessionName parameter is missing."}
@@ -40,11 +40,11 @@ func (e *Emulator) assumeRole(_ string, body []byte) (map[string]any, *apiError)
 
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	externalID, ok := e.roles[p.RoleArn]
+	externalID, ok := e.roles[p.RoleARN]
 	switch {
 	case !ok:
-		return nil, &apiError{"ResourceNotFound.RoleNotExist", "The role " + p.RoleArn + " does not exist."}
-	case externalID != "" && (p.ExternalId == nil || *p.ExternalId != externalID):
+		return nil, &apiError{"ResourceNotFound.RoleNotExist", "The role " + p.RoleARN + " does not exist."}
+	case externalID != "" && (p.ExternalID == nil || *p.ExternalID != externalID):
 		return nil, &apiError{"InvalidParameter.ExternalIdError", "The ExternalId does not match the role's trust policy."}
 	}
 	id, k := e.issueTemporaryKeys(time.Duration(duration) * time.Second)

@@ -107,13 +107,16 @@ func TestMetadataServiceHandsOutRoleKeys(t *testing.T) {
 	}
 	_, body := get("reader")
 	var keys struct {
-		TmpSecretId, TmpSecretKey, Token, Code string
-		ExpiredTime                            int64
+		TmpSecretID  string `json:"TmpSecretId"`
+		TmpSecretKey string
+		Token        string
+		Code         string
+		ExpiredTime  int64
 	}
 	if err := json.Unmarshal(body, &keys); err != nil || keys.Code != "Success" {
 		t.Fatalf("the role's keys are %s (%v)", body, err)
 	}
-	if _, err := firstPage(clientWithToken(t, strings.TrimPrefix(srv.URL, "http://"), keys.TmpSecretId, keys.TmpSecretKey, keys.Token)); err != nil {
+	if _, err := firstPage(clientWithToken(t, strings.TrimPrefix(srv.URL, "http://"), keys.TmpSecretID, keys.TmpSecretKey, keys.Token)); err != nil {
 		t.Fatal(err)
 	}
 	if got := emu.Stats().MetadataRequests; got != 3 {

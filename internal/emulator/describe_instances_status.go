@@ -9,9 +9,9 @@ const (
 )
 
 type describeInstancesStatusParams struct {
-	InstanceIds []string
-	Offset      *int64
-	Limit       *int64
+	InstanceIDs []string `json:"InstanceIds"`
+	Offset      *int64   `json:"Offset"`
+	Limit       *int64   `json:"Limit"`
 }
 
 // describeInstancesStatus pages through the region's instances (or the requested ones that
@@ -21,11 +21,11 @@ func (e *Emulator) describeInstancesStatus(region string, body []byte) (map[stri
 	if apiErr := decodeParams(body, &p); apiErr != nil {
 		return nil, apiErr
 	}
-	if len(p.InstanceIds) > maxIDsPerCall {
+	if len(p.InstanceIDs) > maxIDsPerCall {
 		return nil, &apiError{"InvalidParameterValue.LimitExceeded", fmt.Sprintf(
-			"The number of InstanceIds (%d) exceeds the limit of %d.", len(p.InstanceIds), maxIDsPerCall)}
+			"The number of InstanceIds (%d) exceeds the limit of %d.", len(p.InstanceIDs), maxIDsPerCall)}
 	}
-	for _, id := range p.InstanceIds {
+	for _, id := range p.InstanceIDs {
 		if !instanceIDPattern.MatchString(id) {
 			return nil, &apiError{"InvalidInstanceId.Malformed", fmt.Sprintf(
 				"The instance ID %q is malformed: it must look like ins-xxxxxxxx (8 lowercase letters or digits).", id)}
@@ -47,7 +47,7 @@ func (e *Emulator) describeInstancesStatus(region string, body []byte) (map[stri
 
 	e.mu.Lock()
 	e.churn(region)
-	matches := e.fleet(region).matching(p.InstanceIds)
+	matches := e.fleet(region).matching(p.InstanceIDs)
 	total := int64(len(matches))
 	page := matches[min(offset, total):min(offset+limit, total)]
 	set := make([]map[string]string, len(page))

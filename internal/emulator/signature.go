@@ -29,31 +29,31 @@ type authorization struct {
 }
 
 func parseAuthorization(header string) (authorization, *apiError) {
-	invalid := func(why string) (authorization, *apiError) {
-		return authorization{}, &apiError{"AuthFailure.InvalidAuthorization", "Authorization header is invalid: " + why}
+	invalid := func(why string) *apiError {
+		return &apiError{"AuthFailure.InvalidAuthorization", "Authorization header is invalid: " + why}
 	}
 	algorithm, rest, ok := strings.Cut(header, " ")
 	if !ok || algorithm != signatureAlgorithm {
-		return invalid("it must start with " + signatureAlgorithm)
+		return authorization{}, invalid("it must start with " + signatureAlgorithm)
 	}
 	fields := map[string]string{}
 	for part := range strings.SplitSeq(rest, ",") {
 		key, value, ok := strings.Cut(strings.TrimSpace(part), "=")
 		if !ok {
-			return invalid(fmt.Sprintf("%q is not key=value", part))
+			return authorization{}, invalid(fmt.Sprintf("%q is not key=value", part))
 		}
 		fields[key] = value
 	}
 	credential := strings.SplitN(fields["Credential"], "/", 2)
 	if len(credential) != 2 || credential[0] == "" {
-		return invalid("Credential must be <SecretId>/<date>/<service>/tc3_request")
+		return authorization{}, invalid("Credential must be <SecretId>/<date>/<service>/tc3_request")
 	}
 	signed := strings.Split(fields["SignedHeaders"], ";")
 	if !slices.Contains(signed, "content-type") || !slices.Contains(signed, "host") {
-		return invalid("SignedHeaders must include content-type and host")
+		return authorization{}, invalid("SignedHeaders must include content-type and host")
 	}
 	if fields["Signature"] == "" {
-		return invalid("Signature is missing")
+		return authorization{}, invalid("Signature is missing")
 	}
 	return authorization{
 		secretID:      credential[0],

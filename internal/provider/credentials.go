@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"strconv"
@@ -53,7 +54,12 @@ func baseCredentials(config qcloudProviderModel, profile tccliProfile, s setting
 	if role := setting(config.CAMRoleName, envCAMRoleName, ""); role != "" {
 		return cvm.CAMRoleCredentials(s.metadataEndpoint, role), "CAM role " + role, nil
 	}
-	return nil, "", fmt.Errorf(`The provider found no Tencent Cloud API keys. Supply them in one of these ways (the first that is set wins):
+	return nil, "", errors.New(noCredentialsMessage(profile))
+}
+
+// noCredentialsMessage names every way to supply credentials, in the order they are tried.
+func noCredentialsMessage(profile tccliProfile) string {
+	return fmt.Sprintf(`The provider found no Tencent Cloud API keys. Supply them in one of these ways (the first that is set wins):
   1. the provider arguments secret_id and secret_key (with security_token for temporary keys);
   2. the environment variables %s and %s (with %s);
   3. a tccli profile: %s, written by `+"`tccli configure`"+`; choose another with profile or %s, and another folder with shared_credentials_dir or %s;

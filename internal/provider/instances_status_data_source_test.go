@@ -152,8 +152,9 @@ func TestAccRejectsUnknownStateAtPlan(t *testing.T) {
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviders,
 		Steps: []resource.TestStep{{
-			Config:      providerBlock(srv) + `data "qcloud_cvm_instances_status" "test" { instance_states = ["RUNING"] }`,
-			ExpectError: errorMatching(`value must be one of:`, `"RUNNING"`, `"STOPPED"`, `got: "RUNING"`),
+			// The typo in the state is the point of the test.
+			Config:      providerBlock(srv) + `data "qcloud_cvm_instances_status" "test" { instance_states = ["RUNING"] }`, //nolint:misspell
+			ExpectError: errorMatching(`value must be one of:`, `"RUNNING"`, `"STOPPED"`, `got: "RUNING"`),                 //nolint:misspell
 		}},
 	})
 }

@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -43,7 +41,7 @@ func (w *wireRecorder) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 	var answer struct {
 		Response struct {
 			Credentials struct{ TmpSecretKey, Token string }
-			RequestId   string
+			RequestID   string `json:"RequestId"`
 		}
 	}
 	if json.Unmarshal(rec.Body.Bytes(), &answer) == nil {
@@ -53,7 +51,7 @@ func (w *wireRecorder) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 			}
 		}
 		if r.Header.Get("X-TC-Action") == "DescribeInstancesStatus" {
-			w.requestIDs = append(w.requestIDs, answer.Response.RequestId)
+			w.requestIDs = append(w.requestIDs, answer.Response.RequestID)
 		}
 	}
 	w.mu.Unlock()
@@ -69,9 +67,6 @@ func (w *wireRecorder) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 // and every request signature in Terraform's and the provider's logs, in the output and in the
 // state. As a control, the same logs must name the action and every RequestId.
 func TestAccNothingLeaks(t *testing.T) {
-	if os.Getenv("TF_ACC") == "" {
-		t.Skip("acceptance test: set TF_ACC=1")
-	}
 	const secretKey = "leak-test-secret-key-0f3a9c"
 	const roleARN = "qcs::cam::uin/100000000001:roleName/reader"
 	emu := emulator.New(emulator.Config{
@@ -83,16 +78,9 @@ func TestAccNothingLeaks(t *testing.T) {
 	srv := httptest.NewServer(recorder)
 	defer srv.Close()
 
-	dir := t.TempDir()
-	terraform := devOverrideTerraform(t, dir)
+	cli := newCLI(t)
 	config := func(maxRetries int) string {
-		return fmt.Sprintf(`
-terraform {
-  required_providers {
-    qcloud = { source = "qcloudlabs/qcloud" }
-  }
-}
-
+		return fmt.Sprintf(requiredProviders+`
 provider "qcloud" {
   secret_id   = "AKIDleaktest"
   secret_key  = %q
@@ -113,25 +101,23 @@ output "instances" {
 `, secretKey, testRegion, endpointOf(srv), endpointOf(srv), maxRetries, roleARN)
 	}
 
-	work := filepath.Join(dir, "work")
-	if err := os.MkdirAll(work, 0o700); err != nil {
-		t.Fatal(err)
-	}
+	work := t.TempDir()
+	logPath := filepath.Join(t.TempDir(), "terraform.log")
 	var output bytes.Buffer
 	writeFile(t, filepath.Join(work, "main.tf"), config(8))
-	if err := terraform(work, &output, "apply", "-auto-approve", "-input=false", "-no-color"); err != nil {
+	if err := cli.run(work, &output, []string{"TF_LOG=TRACE", "TF_LOG_PATH=" + logPath}, "apply", "-auto-approve", "-input=false", "-no-color"); err != nil {
 		t.Fatalf("the read failed: %v\n%s", err, output.String())
 	}
 	emu.SetFaults(emulator.Faults{InternalError: 1})
 	writeFile(t, filepath.Join(work, "main.tf"), config(1))
-	if err := terraform(work, &output, "apply", "-auto-approve", "-input=false", "-no-color"); err == nil {
+	if err := cli.run(work, &output, []string{"TF_LOG=TRACE", "TF_LOG_PATH=" + logPath}, "apply", "-auto-approve", "-input=false", "-no-color"); err == nil {
 		t.Fatal("the read succeeded although every call failed")
 	}
 	if !strings.Contains(output.String(), "InternalError") {
 		t.Fatalf("the failed read did not show the API's error:\n%s", output.String())
 	}
 
-	logs := readFile(t, filepath.Join(dir, "terraform.log"))
+	logs := readFile(t, logPath)
 	state := readFile(t, filepath.Join(work, "terraform.tfstate"))
 	recorder.mu.Lock()
 	defer recorder.mu.Unlock()
@@ -153,52 +139,4 @@ output "instances" {
 			t.Errorf("the logs lack the RequestId %s: the control failed", id)
 		}
 	}
-}
-
-// devOverrideTerraform builds the provider into dir and returns a function that runs Terraform
-// in a folder with the provider installed through dev_overrides, TF_LOG=TRACE and the log in
-// dir/terraform.log.
-func devOverrideTerraform(t *testing.T, dir string) func(workDir string, out *bytes.Buffer, args ...string) error {
-	t.Helper()
-	build := exec.Command("go", "build", "-o", filepath.Join(dir, "terraform-provider-qcloud"), "../..")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("building the provider: %v\n%s", err, out)
-	}
-	writeFile(t, filepath.Join(dir, "terraformrc"), fmt.Sprintf(`provider_installation {
-  dev_overrides {
-    "registry.terraform.io/qcloudlabs/qcloud" = %q
-  }
-  direct {}
-}
-`, dir))
-	binary := os.Getenv("TF_ACC_TERRAFORM_PATH")
-	if binary == "" {
-		binary = "terraform"
-	}
-	return func(workDir string, out *bytes.Buffer, args ...string) error {
-		cmd := exec.Command(binary, args...)
-		cmd.Dir = workDir
-		cmd.Env = append(os.Environ(),
-			"TF_CLI_CONFIG_FILE="+filepath.Join(dir, "terraformrc"),
-			"TF_LOG=TRACE", "TF_LOG_PATH="+filepath.Join(dir, "terraform.log"),
-			"TF_IN_AUTOMATION=1", "CHECKPOINT_DISABLE=1")
-		cmd.Stdout, cmd.Stderr = out, out
-		return cmd.Run()
-	}
-}
-
-func writeFile(t *testing.T, name, content string) {
-	t.Helper()
-	if err := os.WriteFile(name, []byte(content), 0o600); err != nil {
-		t.Fatal(err)
-	}
-}
-
-func readFile(t *testing.T, name string) string {
-	t.Helper()
-	data, err := os.ReadFile(name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(data)
 }

@@ -30,7 +30,7 @@ func newTccliProfile(config qcloudProviderModel) (tccliProfile, error) {
 	if rest, ok := strings.CutPrefix(p.dir, "~"); ok && (rest == "" || rest[0] == '/' || rest[0] == filepath.Separator) {
 		home, err := os.UserHomeDir()
 		if err != nil {
-			return p, fmt.Errorf("the tccli folder %s is in the home directory, which is unknown (%v); set shared_credentials_dir or %s", p.dir, err, envSharedCredentialsDir)
+			return p, fmt.Errorf("the tccli folder %s is in the home directory, which is unknown (%w); set shared_credentials_dir or %s", p.dir, err, envSharedCredentialsDir)
 		}
 		p.dir = filepath.Join(home, rest)
 	}
@@ -71,7 +71,7 @@ func (p tccliProfile) region() (string, error) {
 // readJSON decodes the JSON file at name into v; found is false when there is no such file.
 // Its errors never quote the file's content, which may hold keys.
 func readJSON(name string, v any) (found bool, err error) {
-	data, err := os.ReadFile(name)
+	data, err := os.ReadFile(name) //nolint:gosec // the user names this file to be read
 	if errors.Is(err, fs.ErrNotExist) {
 		return false, nil
 	}
@@ -83,7 +83,7 @@ func readJSON(name string, v any) (found bool, err error) {
 		if errors.As(err, &syntax) {
 			return true, fmt.Errorf("%s is not valid JSON (at byte %d), so it is not a tccli profile file", name, syntax.Offset)
 		}
-		return true, fmt.Errorf("%s does not have the fields of a tccli profile file: %v", name, err)
+		return true, fmt.Errorf("%s does not have the fields of a tccli profile file: %w", name, err)
 	}
 	return true, nil
 }

@@ -1,0 +1,91 @@
+package provider
+
+import (
+	"bytes"
+	"cmp"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sync"
+	"testing"
+)
+
+// requiredProviders is the terraform block that selects this provider.
+const requiredProviders = `
+terraform {
+  required_providers {
+    qcloud = { source = "qcloudlabs/qcloud" }
+  }
+}
+`
+
+// cli runs the Terraform CLI of the acceptance tests (TF_ACC_TERRAFORM_PATH, or terraform on
+// PATH; OpenTofu works too) with the provider built as a binary and installed through
+// dev_overrides, as users install a provider under development.
+type cli struct {
+	binary    string
+	cliConfig string
+}
+
+// buildProvider builds the provider once per test run.
+var buildProvider = sync.OnceValues(func() (string, error) {
+	dir, err := os.MkdirTemp("", "qcloud-provider-build")
+	if err != nil {
+		return "", err
+	}
+	out, err := exec.Command("go", "build", "-o", filepath.Join(dir, "terraform-provider-qcloud"), "../..").CombinedOutput()
+	if err != nil {
+		return "", fmt.Errorf("building the provider: %w\n%s", err, out)
+	}
+	return dir, nil
+})
+
+// newCLI skips the test unless acceptance tests are on, and builds the provider.
+func newCLI(t *testing.T) cli {
+	t.Helper()
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("acceptance test: set TF_ACC=1")
+	}
+	dir, err := buildProvider()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The host is registry.opentofu.org under OpenTofu, as terraform-plugin-testing is told.
+	host := cmp.Or(os.Getenv("TF_ACC_PROVIDER_HOST"), "registry.terraform.io")
+	cliConfig := filepath.Join(t.TempDir(), "terraformrc")
+	writeFile(t, cliConfig, fmt.Sprintf(`provider_installation {
+  dev_overrides {
+    "%s/qcloudlabs/qcloud" = %q
+  }
+  direct {}
+}
+`, host, dir))
+	return cli{binary: cmp.Or(os.Getenv("TF_ACC_TERRAFORM_PATH"), "terraform"), cliConfig: cliConfig}
+}
+
+// run runs the CLI in workDir with args and the extra environment variables env.
+func (c cli) run(workDir string, out *bytes.Buffer, env []string, args ...string) error {
+	cmd := exec.Command(c.binary, args...)
+	cmd.Dir = workDir
+	cmd.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+c.cliConfig, "TF_IN_AUTOMATION=1", "CHECKPOINT_DISABLE=1")
+	cmd.Env = append(cmd.Env, env...)
+	cmd.Stdout, cmd.Stderr = out, out
+	return cmd.Run()
+}
+
+func writeFile(t *testing.T, name, content string) {
+	t.Helper()
+	if err := os.WriteFile(name, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func readFile(t *testing.T, name string) string {
+	t.Helper()
+	data, err := os.ReadFile(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(data)
+}
