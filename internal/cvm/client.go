@@ -84,8 +84,8 @@ func NewClient(cfg Config) (*Client, error) {
 		pace: newPacer(cfg.RateLimit),
 		// One second of requests at the rate limit may be under way at once: enough to keep
 		// the limit busy for round trips up to a second, and few enough that a lowered pace
-		// takes effect within a second.
-		width:   max(1, int(math.Ceil(cfg.RateLimit))),
+		// takes effect within a second. A thousand at most, whatever the rate.
+		width:   int(min(1000, math.Ceil(cfg.RateLimit))),
 		signing: &signingCredential{},
 		regions: map[string]*cvmapi.Client{},
 	}, nil

@@ -92,12 +92,19 @@ func (c *Client) send(ctx context.Context, q query) (page, string, error) {
 		return page{}, "", err
 	}
 	p, err := check(resp.Response, q)
-	return p, deref(resp.Response.RequestId), err
+	var requestID string
+	if resp.Response != nil {
+		requestID = deref(resp.Response.RequestId)
+	}
+	return p, requestID, err
 }
 
-// check validates an answer rather than trusting it: every ID well formed (and one that was
+// check validates an answer rather than trusting it: every ID well formed, listed once (and
 // asked for), every state present, and as many entries as TotalCount says this page holds.
 func check(resp *cvmapi.DescribeInstancesStatusResponseParams, q query) (page, error) {
+	if resp == nil {
+		return page{}, &MalformedResponseError{Reason: "the body has no Response object"}
+	}
 	requestID := deref(resp.RequestId)
 	malformed := func(format string, args ...any) (page, error) {
 		return page{}, &MalformedResponseError{Reason: fmt.Sprintf(format, args...), RequestID: requestID}
@@ -118,6 +125,7 @@ func check(resp *cvmapi.DescribeInstancesStatusResponseParams, q query) (page, e
 		}
 	}
 	statuses := make([]Status, len(resp.InstanceStatusSet))
+	seen := make(map[string]bool, len(resp.InstanceStatusSet))
 	for i, s := range resp.InstanceStatusSet {
 		switch {
 		case s == nil || s.InstanceId == nil:
@@ -126,9 +134,12 @@ func check(resp *cvmapi.DescribeInstancesStatusResponseParams, q query) (page, e
 			return malformed("entry %d has the InstanceId %q, which is not of the form ins-xxxxxxxx", i, truncate(*s.InstanceId, 40))
 		case asked != nil && !asked[*s.InstanceId]:
 			return malformed("entry %d is %s, which was not asked for", i, *s.InstanceId)
+		case seen[*s.InstanceId]:
+			return malformed("entry %d repeats %s", i, *s.InstanceId)
 		case s.InstanceState == nil || *s.InstanceState == "":
 			return malformed("entry %d (%s) has no InstanceState", i, *s.InstanceId)
 		}
+		seen[*s.InstanceId] = true
 		statuses[i] = Status{ID: *s.InstanceId, State: *s.InstanceState}
 	}
 	return page{total: total, statuses: statuses}, nil

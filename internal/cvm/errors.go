@@ -35,7 +35,7 @@ func (e *Error) Error() string {
 	}
 	b.WriteString(": ")
 	if e.Code != "" {
-		fmt.Fprintf(&b, "%s: %s", e.Code, e.Message)
+		fmt.Fprintf(&b, "%s: %s", truncate(e.Code, 100), truncate(e.Message, maxErrorText))
 		if e.RequestID != "" {
 			fmt.Fprintf(&b, " (RequestId %s)", e.RequestID)
 		}

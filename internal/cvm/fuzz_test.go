@@ -19,7 +19,7 @@ func FuzzCheck(f *testing.F) {
 	f.Add([]byte(`{"Response":{"Error":{"Code":"InternalError","Message":"m"},"RequestId":"x"}}`), uint16(0), false)
 	f.Fuzz(func(t *testing.T, body []byte, offset uint16, byID bool) {
 		var resp cvmapi.DescribeInstancesStatusResponse
-		if json.Unmarshal(body, &resp) != nil || resp.Response == nil {
+		if json.Unmarshal(body, &resp) != nil {
 			return
 		}
 		q := query{offset: int(offset)}
@@ -33,10 +33,12 @@ func FuzzCheck(f *testing.F) {
 		if want := min(pageSize, max(0, p.total-q.offset)); len(p.statuses) != want {
 			t.Fatalf("accepted a page of %d entries at offset %d of %d", len(p.statuses), q.offset, p.total)
 		}
+		seen := map[string]bool{}
 		for _, s := range p.statuses {
-			if !InstanceIDPattern.MatchString(s.ID) || s.State == "" {
+			if !InstanceIDPattern.MatchString(s.ID) || s.State == "" || seen[s.ID] {
 				t.Fatalf("accepted the entry %+v", s)
 			}
+			seen[s.ID] = true
 			if byID && s.ID != "ins-r8hr2upy" && s.ID != "ins-5d8a23rs" {
 				t.Fatalf("accepted %s, which was not asked for", s.ID)
 			}

@@ -63,6 +63,8 @@ func TestHostileAnswers(t *testing.T) {
 		{"missing state", pageAnswer(1, `{"InstanceId":"ins-aaaaaaaa"}`), 3, "entry 0 (ins-aaaaaaaa) has no InstanceState"},
 		{"TotalCount larger than the pages hold", pageAnswer(5, `{"InstanceId":"ins-aaaaaaaa","InstanceState":"RUNNING"}`), 3, "TotalCount is 5, so the page at offset 0 should hold 5 entries, but it holds 1"},
 		{"TotalCount smaller than the page holds", pageAnswer(1, `{"InstanceId":"ins-aaaaaaaa","InstanceState":"RUNNING"},{"InstanceId":"ins-bbbbbbbb","InstanceState":"RUNNING"}`), 3, "TotalCount is 1, so the page at offset 0 should hold 1 entries, but it holds 2"},
+		{"no Response object", jsonAnswer(`{}`), 3, "the body has no Response object"},
+		{"an instance listed twice", pageAnswer(2, `{"InstanceId":"ins-aaaaaaaa","InstanceState":"RUNNING"},{"InstanceId":"ins-aaaaaaaa","InstanceState":"STOPPED"}`), 3, "entry 1 repeats ins-aaaaaaaa"},
 		{"missing TotalCount", jsonAnswer(`{"Response":{"InstanceStatusSet":[],"RequestId":"r"}}`), 3, "TotalCount is missing"},
 	}
 	for _, tc := range cases {

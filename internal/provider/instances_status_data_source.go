@@ -79,7 +79,8 @@ func (d *instancesStatusDataSource) Schema(ctx context.Context, _ datasource.Sch
 				ElementType: types.StringType,
 				Optional:    true,
 				MarkdownDescription: "Keep only instances in one of these states in `instances` and `states`: " +
-					"`" + strings.Join(instanceStates, "`, `") + "`. `missing_ids` ignores it.",
+					"`" + strings.Join(instanceStates, "`, `") + "`. Leave it out to keep every state; `[]` keeps none. " +
+					"`missing_ids` ignores it.",
 				Validators: []validator.Set{
 					setvalidator.NoNullValues(),
 					setvalidator.ValueStringsAre(stringvalidator.OneOf(instanceStates...)),
@@ -175,12 +176,16 @@ func (d *instancesStatusDataSource) Read(ctx context.Context, req datasource.Rea
 		resp.Diagnostics.AddWarning("CVM instances changed during the read", warning)
 	}
 
-	var keep []string
-	resp.Diagnostics.Append(model.InstanceStates.ElementsAs(ctx, &keep, false)...)
-	if resp.Diagnostics.HasError() {
-		return
+	statuses := result.Statuses
+	if !model.InstanceStates.IsNull() {
+		var keep []string
+		resp.Diagnostics.Append(model.InstanceStates.ElementsAs(ctx, &keep, false)...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+		statuses = filterStates(statuses, keep)
 	}
-	state, err := stateValue(req.Config.Raw, filterStates(result.Statuses, keep), result.Missing)
+	state, err := stateValue(req.Config.Raw, statuses, result.Missing)
 	if err != nil {
 		resp.Diagnostics.AddError("Unable to build the state", err.Error())
 		return
@@ -188,11 +193,8 @@ func (d *instancesStatusDataSource) Read(ctx context.Context, req datasource.Rea
 	resp.State.Raw = state
 }
 
-// filterStates keeps the statuses whose state is in keep; an empty keep keeps all.
+// filterStates keeps the statuses whose state is in keep.
 func filterStates(statuses []cvm.Status, keep []string) []cvm.Status {
-	if len(keep) == 0 {
-		return statuses
-	}
 	wanted := make(map[string]bool, len(keep))
 	for _, state := range keep {
 		wanted[state] = true

@@ -115,6 +115,13 @@ func TestAccFiltersByState(t *testing.T) {
 }`,
 				ConfigStateChecks: expectRead(stopped[:1], []string{"ins-zzzzzzzz"}),
 			},
+			{
+				Config: providerBlock(srv) + `data "qcloud_cvm_instances_status" "test" {
+  instance_ids    = ` + hclList(ids) + `
+  instance_states = []
+}`,
+				ConfigStateChecks: expectRead(nil, []string{"ins-zzzzzzzz"}),
+			},
 		},
 	})
 }
@@ -155,6 +162,29 @@ func TestAccRejectsUnknownStateAtPlan(t *testing.T) {
 			// The typo in the state is the point of the test.
 			Config:      providerBlock(srv) + `data "qcloud_cvm_instances_status" "test" { instance_states = ["RUNING"] }`, //nolint:misspell
 			ExpectError: errorMatching(`value must be one of:`, `"RUNNING"`, `"STOPPED"`, `got: "RUNING"`),                 //nolint:misspell
+		}},
+	})
+}
+
+func TestAccRejectsAMalformedReadTimeout(t *testing.T) {
+	_, srv := startEmulator(t, emulator.Config{})
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviders,
+		Steps: []resource.TestStep{{
+			Config:      providerBlock(srv) + `data "qcloud_cvm_instances_status" "test" { timeouts = { read = "soon" } }`,
+			ExpectError: errorMatching("Invalid Attribute Value Time Duration", `"soon" must be a string containing a sequence of decimal numbers`),
+		}},
+	})
+}
+
+func TestAccProviderArgumentsUnknownAtPlan(t *testing.T) {
+	_, srv := startEmulator(t, emulator.Config{})
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviders,
+		Steps: []resource.TestStep{{
+			Config: `resource "terraform_data" "key" { input = "` + testSecretKey + `" }
+` + providerBlockWithoutKeys(srv, `secret_id = "`+testSecretID+`"`, `secret_key = terraform_data.key.output`) + listAll,
+			ExpectError: errorMatching("Provider configuration not known until apply", "every provider argument must be known"),
 		}},
 	})
 }

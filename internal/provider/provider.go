@@ -205,6 +205,13 @@ func (p *qcloudProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 }
 
 func (p *qcloudProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
+	if !req.Config.Raw.IsFullyKnown() {
+		resp.Diagnostics.AddError("Provider configuration not known until apply",
+			"An argument of the qcloud provider depends on a value that is known only after apply, such as an attribute "+
+				"of a resource. Its data sources read during plan, so every provider argument must be known then: use "+
+				"variables, locals or environment variables instead.")
+		return
+	}
 	var config qcloudProviderModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
 	if resp.Diagnostics.HasError() {
