@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -146,13 +145,7 @@ const testRoleARN = "qcs::cam::uin/100000000001:roleName/reader"
 
 func TestAccCredentialsFromCAMRole(t *testing.T) {
 	emu, srv := startEmulator(t, emulator.Config{Fleets: map[string]int{testRegion: 12}, Seed: 10, InstanceRoles: []string{"reader"}})
-	metadata := `endpoints = { cvm = "` + endpointOf(srv) + `", metadata = "` + endpointOf(srv) + `" }`
-	block := `provider "qcloud" {
-  protocol  = "HTTP"
-  ` + metadata + `
-  %s
-}
-` + listAll
+	block := providerBlockWithoutKeys(srv, "%s") + listAll
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviders,
 		Steps: []resource.TestStep{
@@ -181,15 +174,9 @@ func TestAccCredentialsFromCAMRole(t *testing.T) {
 
 func TestAccAssumeRole(t *testing.T) {
 	emu, srv := startEmulator(t, emulator.Config{Fleets: map[string]int{testRegion: 12}, Seed: 11, Roles: map[string]string{testRoleARN: "ext-42"}})
-	endpoints := `endpoints = { cvm = "` + endpointOf(srv) + `", sts = "` + endpointOf(srv) + `" }`
 	t.Setenv(envSecretID, testSecretID)
 	t.Setenv(envSecretKey, testSecretKey)
-	block := `provider "qcloud" {
-  protocol = "HTTP"
-  ` + endpoints + `
-  %s
-}
-` + listAll
+	block := providerBlockWithoutKeys(srv, "%s") + listAll
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviders,
 		Steps: []resource.TestStep{
@@ -239,8 +226,7 @@ func TestAccCredentialPrecedence(t *testing.T) {
 	dir := t.TempDir()
 	writeProfile(t, dir, "default", testKeysJSON(), "")
 	t.Setenv(envCAMRoleName, "reader")
-	block := providerBlockWithoutKeys(srv, `endpoints = { cvm = "`+endpointOf(srv)+`", metadata = "`+endpointOf(srv)+`" }`)
-	block = strings.Replace(block, "  endpoints = { cvm = \""+endpointOf(srv)+"\" }\n", "", 1)
+	block := providerBlockWithoutKeys(srv)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviders,
 		Steps: []resource.TestStep{

@@ -73,27 +73,25 @@ func endpointOf(srv *httptest.Server) string {
 	return strings.TrimPrefix(srv.URL, "http://")
 }
 
-// providerBlock configures the provider for srv with the test keys; extra adds arguments.
+// providerBlock configures the provider for srv with the test keys and region; extra adds
+// arguments.
 func providerBlock(srv *httptest.Server, extra ...string) string {
-	return fmt.Sprintf(`
-provider "qcloud" {
-  secret_id  = %q
-  secret_key = %q
-  region     = %q
-  protocol   = "HTTP"
-  endpoints  = { cvm = %q }
-  %s
-}
-`, testSecretID, testSecretKey, testRegion, endpointOf(srv), strings.Join(extra, "\n  "))
+	keys := []string{
+		fmt.Sprintf("secret_id  = %q", testSecretID),
+		fmt.Sprintf("secret_key = %q", testSecretKey),
+		fmt.Sprintf("region     = %q", testRegion),
+	}
+	return providerBlockWithoutKeys(srv, append(keys, extra...)...)
 }
 
-// providerBlockWithoutKeys points the provider at srv and leaves credentials to other sources.
+// providerBlockWithoutKeys points every endpoint of the provider (CVM, STS and the metadata
+// service) at srv and leaves credentials to other sources; extra adds arguments.
 func providerBlockWithoutKeys(srv *httptest.Server, extra ...string) string {
 	return fmt.Sprintf(`
 provider "qcloud" {
   protocol  = "HTTP"
-  endpoints = { cvm = %q }
-  %s
+  endpoints = { cvm = %[1]q, sts = %[1]q, metadata = %[1]q }
+  %[2]s
 }
 `, endpointOf(srv), strings.Join(extra, "\n  "))
 }
