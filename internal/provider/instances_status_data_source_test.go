@@ -45,6 +45,16 @@ func TestAccListsEveryInstanceSortedByID(t *testing.T) {
 			ConfigStateChecks: expectRead(sortedByID(emu.Fleet(testRegion)), nil),
 		}},
 	})
+	// The provider names itself and its version (here "test") in every request.
+	clients := emu.Stats().RequestClients
+	if len(clients) == 0 {
+		t.Fatal("no request named its client")
+	}
+	for client := range clients {
+		if !strings.HasSuffix(client, ": terraform-provider-qcloud vtest") {
+			t.Fatalf("a request named its client %q", client)
+		}
+	}
 }
 
 func TestAccReadsIDsInOrderWithMissingAndDuplicates(t *testing.T) {
