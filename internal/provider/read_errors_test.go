@@ -1,0 +1,99 @@
+package provider
+
+import (
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+
+	"github.com/qcloudlabs/terraform-provider-qcloud/internal/emulator"
+)
+
+// TestAccReadErrorsSayWhatToDo shows the message of each way a read can fail: what happened,
+// with the API's code and RequestId where there is one, and what to do.
+func TestAccReadErrorsSayWhatToDo(t *testing.T) {
+	gateway := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		http.Error(w, "<html><h1>502 Bad Gateway</h1></html>", http.StatusBadGateway)
+	}))
+	defer gateway.Close()
+	cases := []struct {
+		name    string
+		faults  emulator.Faults
+		config  func(srv *httptest.Server) string
+		message []string
+	}{
+		{
+			name:    "unknown region",
+			config:  func(srv *httptest.Server) string { return providerBlock(srv) + `data "qcloud_cvm_instances_status" "test" { region = "mars-north-1" }` },
+			message: []string{"failed on the page at offset 0 (limit 100) after 1 attempt: UnsupportedRegion", "(RequestId", "Check the region"},
+		},
+		{
+			name:    "throttled on every retry",
+			faults:  emulator.Faults{Throttle: 1},
+			config:  func(srv *httptest.Server) string { return providerBlock(srv, "max_retries = 1") + listAll },
+			message: []string{"after 2 attempts: RequestLimitExceeded", "(RequestId", "lower rate_limit, or raise max_retries"},
+		},
+		{
+			name:    "internal errors on every retry",
+			faults:  emulator.Faults{InternalError: 1},
+			config:  func(srv *httptest.Server) string { return providerBlock(srv, "max_retries = 1") + listAll },
+			message: []string{"after 2 attempts: InternalError", "(RequestId", "The API failed on its side", "quote the RequestId"},
+		},
+		{
+			name:    "a gateway's error page",
+			config:  func(*httptest.Server) string { return providerBlock(gateway, "max_retries = 1") + listAll },
+			message: []string{"after 2 attempts", "the endpoint answered HTTP 502 Bad Gateway", "Check that endpoints.cvm (or domain) points at the CVM API"},
+		},
+		{
+			name: "an endpoint nobody listens on",
+			config: func(*httptest.Server) string {
+				return fmt.Sprintf(`provider "qcloud" {
+  secret_id  = %q
+  secret_key = %q
+  protocol   = "HTTP"
+  endpoints  = { cvm = "127.0.0.1:9" }
+}
+`, testSecretID, testSecretKey) + listAll
+			},
+			message: []string{"connection refused", "The API could not be reached. Check the endpoint (endpoints.cvm, domain, protocol)"},
+		},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			_, srv := startEmulator(t, emulator.Config{Fleets: map[string]int{testRegion: 5}, Faults: tc.faults})
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: testProviders,
+				Steps:                    []resource.TestStep{{Config: tc.config(srv), ExpectError: errorMatching(append([]string{"Unable to read CVM instance states"}, tc.message...)...)}},
+			})
+		})
+	}
+}
+
+func TestAccRejectsInvalidEndpoints(t *testing.T) {
+	cases := map[string]struct {
+		argument string
+		env      string
+		message  []string
+	}{
+		"endpoint with a scheme": {argument: `endpoints = { cvm = "https://cvm.example.com" }`,
+			message: []string{"endpoints.cvm", "must be host[:port] with no scheme or path"}},
+		"domain that makes no host name": {argument: `domain = "example.com/api"`,
+			message: []string{"Invalid domain", `The domain "example.com/api" does not make host names`}},
+		"protocol from the environment": {env: "ftp",
+			message: []string{"Invalid protocol", envProtocol + ` is "ftp"; it must be HTTPS or HTTP`}},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			t.Setenv(envProtocol, tc.env)
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: testProviders,
+				Steps: []resource.TestStep{{
+					Config:      `provider "qcloud" { ` + tc.argument + ` }` + "\n" + listAll,
+					ExpectError: errorMatching(tc.message...),
+				}},
+			})
+		})
+	}
+}
