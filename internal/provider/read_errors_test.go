@@ -25,8 +25,10 @@ func TestAccReadErrorsSayWhatToDo(t *testing.T) {
 		message []string
 	}{
 		{
-			name:    "unknown region",
-			config:  func(srv *httptest.Server) string { return providerBlock(srv) + `data "qcloud_cvm_instances_status" "test" { region = "mars-north-1" }` },
+			name: "unknown region",
+			config: func(srv *httptest.Server) string {
+				return providerBlock(srv) + `data "qcloud_cvm_instances_status" "test" { region = "mars-north-1" }`
+			},
 			message: []string{"failed on the page at offset 0 (limit 100) after 1 attempt: UnsupportedRegion", "(RequestId", "Check the region"},
 		},
 		{
