@@ -12,14 +12,10 @@ import (
 
 // resolveCredentials returns the credentials to sign with, and says where they came from, for
 // the log. The keys come from the first source that has them: the provider arguments or their
-// environment variables, then the tccli profile, then the CAM role of the CVM instance; with
-// assume_role, they then sign STS AssumeRole, whose temporary keys sign everything else.
-func resolveCredentials(config qcloudProviderModel, profile tccliProfile, s settings) (cvm.Credentials, string, error) {
+// environment variables, then the tccli profile, then the CAM role of the CVM instance; with a
+// role to assume, they then sign STS AssumeRole, whose temporary keys sign everything else.
+func resolveCredentials(config qcloudProviderModel, profile tccliProfile, role cvm.AssumeRole, s settings) (cvm.Credentials, string, error) {
 	base, source, err := baseCredentials(config, profile, s)
-	if err != nil {
-		return nil, "", err
-	}
-	role, err := assumeRole(config)
 	if err != nil || role.RoleARN == "" {
 		return base, source, err
 	}

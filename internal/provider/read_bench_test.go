@@ -59,7 +59,9 @@ func configuredServer(b *testing.B, srv *httptest.Server) tfprotov6.ProviderServ
 	attrs["protocol"] = tftypes.NewValue(tftypes.String, "HTTP")
 	attrs["rate_limit"] = tftypes.NewValue(tftypes.Number, 1e6)
 	endpointsType := schemaType.AttributeTypes["endpoints"].(tftypes.Object)
-	attrs["endpoints"] = tftypes.NewValue(endpointsType, map[string]tftypes.Value{"cvm": tftypes.NewValue(tftypes.String, endpointOf(srv))})
+	endpoints := nullAttributes(endpointsType)
+	endpoints["cvm"] = tftypes.NewValue(tftypes.String, endpointOf(srv))
+	attrs["endpoints"] = tftypes.NewValue(endpointsType, endpoints)
 	config, err := tfprotov6.NewDynamicValue(schemaType, tftypes.NewValue(schemaType, attrs))
 	if err != nil {
 		b.Fatal(err)

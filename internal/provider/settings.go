@@ -104,8 +104,16 @@ func resolveSettings(config qcloudProviderModel) (settings, diag.Diagnostics) {
 			fmt.Sprintf("The domain %q does not make host names such as cvm.%s; set domain (or %s) to a name such as %s.",
 				domain, domain, envDomain, defaultDomain))
 	}
+	role, err := assumeRole(config)
+	if err != nil {
+		diags.AddAttributeError(path.Root("assume_role"), "Invalid assume_role", err.Error())
+	}
 	if s.scheme == "http" {
-		for _, endpoint := range []string{s.endpoint, s.stsEndpoint} {
+		used := []string{s.endpoint}
+		if role.RoleARN != "" {
+			used = append(used, s.stsEndpoint)
+		}
+		for _, endpoint := range used {
 			if !loopback(endpoint) {
 				diags.AddAttributeWarning(path.Root("protocol"), "Requests are not encrypted",
 					fmt.Sprintf("protocol is HTTP, so requests to %s travel unencrypted and can be read or altered on the way. "+
@@ -130,7 +138,7 @@ func resolveSettings(config qcloudProviderModel) (settings, diag.Diagnostics) {
 	if s.region == "" {
 		s.region = defaultRegion
 	}
-	s.credentials, s.credentialSource, err = resolveCredentials(config, profile, s)
+	s.credentials, s.credentialSource, err = resolveCredentials(config, profile, role, s)
 	if err != nil {
 		diags.AddError("No usable Tencent Cloud credentials", err.Error())
 	}

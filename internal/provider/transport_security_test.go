@@ -54,7 +54,7 @@ func TestPlainHTTPToAnotherMachineWarns(t *testing.T) {
 	} {
 		config := qcloudProviderModel{
 			Protocol:  types.StringValue("HTTP"),
-			Endpoints: &endpointsModel{CVM: types.StringValue(endpoint), STS: types.StringValue("127.0.0.1:9")},
+			Endpoints: &endpointsModel{CVM: types.StringValue(endpoint)},
 		}
 		_, diags := resolved(t, config)
 		if diags.HasError() {
@@ -68,6 +68,15 @@ func TestPlainHTTPToAnotherMachineWarns(t *testing.T) {
 	}
 	if _, diags := resolved(t, qcloudProviderModel{Endpoints: &endpointsModel{CVM: types.StringValue("cvm.internal.example.com")}}); len(diags) != 0 {
 		t.Errorf("HTTPS to another machine gave %v", diags)
+	}
+	// STS counts only when a role is assumed.
+	assuming := qcloudProviderModel{
+		Protocol:   types.StringValue("HTTP"),
+		Endpoints:  &endpointsModel{CVM: types.StringValue("127.0.0.1:8080"), STS: types.StringValue("sts.internal.example.com")},
+		AssumeRole: &assumeRoleModel{RoleARN: types.StringValue("qcs::cam::uin/1:roleName/r")},
+	}
+	if _, diags := resolved(t, assuming); len(diags.Warnings()) != 1 || !strings.Contains(diags.Warnings()[0].Detail(), "sts.internal.example.com") {
+		t.Errorf("HTTP to a remote STS gave %v", diags)
 	}
 }
 
