@@ -28,12 +28,9 @@ type cli struct {
 	cliConfig string
 }
 
-// buildProvider builds the provider once per test run.
+// buildProvider builds the provider once per test run, into TestMain's folder, which goes with it.
 var buildProvider = sync.OnceValues(func() (string, error) {
-	dir, err := os.MkdirTemp("", "qcloud-provider-build")
-	if err != nil {
-		return "", err
-	}
+	dir := filepath.Join(testDir, "provider")
 	out, err := exec.Command("go", "build", "-o", filepath.Join(dir, "terraform-provider-qcloud"), "../..").CombinedOutput()
 	if err != nil {
 		return "", fmt.Errorf("building the provider: %w\n%s", err, out)

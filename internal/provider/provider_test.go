@@ -28,6 +28,9 @@ const (
 	testRegion    = "ap-guangzhou"
 )
 
+// testDir is a folder of the test run's own, removed when it ends.
+var testDir string
+
 // liveEnv is the TENCENTCLOUD_* environment the tests started with, which TestMain clears; the
 // live test puts it back.
 var liveEnv = map[string]string{}
@@ -47,6 +50,7 @@ func TestMain(m *testing.M) {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
+	testDir = dir
 	cliConfig := filepath.Join(dir, "terraformrc")
 	if err := os.WriteFile(cliConfig, nil, 0o600); err != nil {
 		fmt.Fprintln(os.Stderr, err)

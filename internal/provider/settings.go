@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"cmp"
 	"fmt"
 	"net"
 	"os"
@@ -96,9 +97,9 @@ func resolveSettings(config qcloudProviderModel) (settings, diag.Diagnostics) {
 		endpoints = *config.Endpoints
 	}
 	domain := setting(config.Domain, envDomain, defaultDomain)
-	s.endpoint = setting(endpoints.CVM, "", "cvm."+domain)
-	s.stsEndpoint = setting(endpoints.STS, "", "sts."+domain)
-	s.metadataEndpoint = setting(endpoints.Metadata, "", cvm.DefaultMetadataEndpoint)
+	s.endpoint = cmp.Or(endpoints.CVM.ValueString(), "cvm."+domain)
+	s.stsEndpoint = cmp.Or(endpoints.STS.ValueString(), "sts."+domain)
+	s.metadataEndpoint = cmp.Or(endpoints.Metadata.ValueString(), cvm.DefaultMetadataEndpoint)
 	if !hostPortPattern.MatchString("cvm." + domain) {
 		diags.AddAttributeError(path.Root("domain"), "Invalid domain",
 			fmt.Sprintf("The domain %q does not make host names such as cvm.%s; set domain (or %s) to a name such as %s.",
