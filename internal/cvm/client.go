@@ -1,7 +1,7 @@
-// Package cvm reads instance states from the Tencent Cloud CVM API. It knows nothing of
-// Terraform: it signs and sends DescribeInstancesStatus requests through the SDK, pages and
-// batches them at the API's maximum size, runs them concurrently under one shared rate limit,
-// retries what is worth retrying, and checks every answer.
+// Package cvm calls the Tencent Cloud CVM API. It knows nothing of Terraform: every action goes
+// through one request pipeline (the action's own pace, retries with backoff, a checked transport,
+// typed errors that name the action), and on top of it DescribeInstancesStatus is paged and
+// batched at the API's maximum size and run concurrently.
 package cvm
 
 import (
@@ -14,12 +14,12 @@ import (
 	"sync"
 	"time"
 
+	"github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common"
 	"github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common/profile"
 	cvmapi "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/cvm/v20170312"
 )
 
 const (
-	action = "DescribeInstancesStatus"
 	// pageSize is the API's maximum Limit and its maximum number of InstanceIds per call.
 	pageSize = 100
 	// requestTimeout bounds one attempt, from connecting to reading the whole answer.
@@ -28,6 +28,12 @@ const (
 
 // InstanceIDPattern is the form of a CVM instance ID.
 var InstanceIDPattern = regexp.MustCompile(`^ins-[a-z0-9]{8}$`)
+
+// Credentials supply the keys that sign requests; the auth package's sources are such.
+type Credentials interface {
+	// Credential returns keys that stay valid for at least the next request.
+	Credential(ctx context.Context) (*common.Credential, error)
+}
 
 // Logger receives one debug line per API call. tflog.Debug fits it.
 type Logger func(ctx context.Context, msg string, fields ...map[string]any)
@@ -39,8 +45,14 @@ type Config struct {
 	Endpoint string
 	// Scheme is "https" or "http".
 	Scheme string
-	// RateLimit is the most requests per second, shared by every read of this client.
+	// RateLimit caps the requests per second of each action, shared by every call of this
+	// client: each action is paced at the lower of RateLimit and its own limit. Zero paces each
+	// action at its own limit.
 	RateLimit float64
+	// ActionLimits replaces the API's documented per-action limits, by action, for an endpoint
+	// that allows other rates (a private cloud, or an emulator without limits in benchmarks).
+	// Nil keeps the documented limits.
+	ActionLimits map[string]float64
 	// MaxRetries is how often one request is retried; 0 disables retries.
 	MaxRetries int
 	// RequestClient names the caller in the X-TC-RequestClient header, e.g. "terraform-provider-qcloud v1.0.0".
@@ -51,15 +63,21 @@ type Config struct {
 	Log Logger
 }
 
-// Client reads instance states. It is safe for concurrent use, and all its reads share one pace.
+// Client calls the CVM API. It is safe for concurrent use, and all its calls of one action share
+// that action's pace.
 type Client struct {
-	cfg     Config
-	pace    *pacer
-	width   int
-	signing *signingCredential
+	cfg   Config
+	paces map[string]*pacer
 
-	mu      sync.Mutex
-	regions map[string]*cvmapi.Client
+	mu sync.Mutex
+	// signers holds, per region, the SDK client that signs with the keys most recently obtained.
+	signers map[string]signer
+}
+
+// signer is an SDK client and the keys it signs with.
+type signer struct {
+	keys   *common.Credential
+	client *cvmapi.Client
 }
 
 // NewClient returns a client for cfg.
@@ -67,8 +85,8 @@ func NewClient(cfg Config) (*Client, error) {
 	if cfg.Credentials == nil {
 		return nil, fmt.Errorf("cvm: no credentials")
 	}
-	if !(cfg.RateLimit > 0) || math.IsInf(cfg.RateLimit, 1) {
-		return nil, fmt.Errorf("cvm: the rate limit must be a number greater than 0, not %v", cfg.RateLimit)
+	if !(cfg.RateLimit >= 0) {
+		return nil, fmt.Errorf("cvm: the rate limit must be a number of 0 or more, not %v", cfg.RateLimit)
 	}
 	if cfg.MaxRetries < 0 {
 		return nil, fmt.Errorf("cvm: the number of retries must not be negative, not %d", cfg.MaxRetries)
@@ -79,24 +97,32 @@ func NewClient(cfg Config) (*Client, error) {
 	if cfg.Log == nil {
 		cfg.Log = func(context.Context, string, ...map[string]any) {}
 	}
-	return &Client{
-		cfg:  cfg,
-		pace: newPacer(cfg.RateLimit),
-		// One second of requests at the rate limit may be under way at once: enough to keep
-		// the limit busy for round trips up to a second, and few enough that a lowered pace
-		// takes effect within a second. A thousand at most, whatever the rate.
-		width:   int(min(1000, math.Ceil(cfg.RateLimit))),
-		signing: &signingCredential{},
-		regions: map[string]*cvmapi.Client{},
-	}, nil
+	paces := make(map[string]*pacer, len(documentedRateLimits))
+	for action, documented := range documentedRateLimits {
+		limit := documented
+		if l, ok := cfg.ActionLimits[action]; ok {
+			limit = l
+		}
+		if cfg.RateLimit > 0 {
+			limit = min(limit, cfg.RateLimit)
+		}
+		if !(limit > 0) || math.IsInf(limit, 1) {
+			return nil, fmt.Errorf("cvm: the rate limit of %s must be a number greater than 0, not %v", action, limit)
+		}
+		paces[action] = newPacer(limit)
+	}
+	return &Client{cfg: cfg, paces: paces, signers: map[string]signer{}}, nil
 }
 
-// sdk returns the SDK client of a region, made once and shared by every read of that region.
-func (c *Client) sdk(region string) *cvmapi.Client {
+// sdk returns an SDK client of region that signs with keys. The SDK asks its client for keys
+// without a context and cannot report an error, so each request obtains its keys first and is
+// sent by a client made for exactly those keys; clients are made again only when the keys change
+// (temporary keys renewed), and a request in flight keeps the client it started with.
+func (c *Client) sdk(region string, keys *common.Credential) *cvmapi.Client {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if client, ok := c.regions[region]; ok {
-		return client
+	if s, ok := c.signers[region]; ok && s.keys == keys {
+		return s.client
 	}
 	p := profile.NewClientProfile()
 	p.HttpProfile.Endpoint = c.cfg.Endpoint
@@ -108,12 +134,12 @@ func (c *Client) sdk(region string) *cvmapi.Client {
 	p.NetworkFailureMaxRetries = 0
 	p.RateLimitExceededMaxRetries = 0
 	p.DisableRegionBreaker = true
-	client, _ := cvmapi.NewClient(c.signing, region, p)
-	client.WithHttpTransport(checkedTransport{base: c.cfg.Transport})
+	client, _ := cvmapi.NewClient(keys, region, p)
+	client.WithHttpTransport(CheckedTransport(c.cfg.Transport))
 	if c.cfg.RequestClient != "" {
 		client.WithRequestClient(requestClient(c.cfg.RequestClient))
 	}
-	c.regions[region] = client
+	c.signers[region] = signer{keys: keys, client: client}
 	return client
 }
 

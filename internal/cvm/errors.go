@@ -1,6 +1,7 @@
 package cvm
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -8,8 +9,8 @@ import (
 	sdkerrors "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common/errors"
 )
 
-// Error is a failed DescribeInstancesStatus read: which request failed, how often it was tried,
-// and what the API (or the network) said the last time.
+// Error is a failed call of an action: which request failed, how often it was tried, and what the
+// API (or the network) said the last time.
 type Error struct {
 	Action   string
 	Region   string
@@ -19,8 +20,10 @@ type Error struct {
 	Code      string
 	Message   string
 	RequestID string
-	// TimedOut is set when the read's deadline ended it, Err then says what the last attempt saw.
+	// TimedOut is set when the read's deadline ended it, Canceled when its caller cancelled it;
+	// Err then says what the last attempt saw.
 	TimedOut bool
+	Canceled bool
 	Err      error
 }
 
@@ -32,6 +35,9 @@ func (e *Error) Error() string {
 	}
 	if e.TimedOut {
 		b.WriteString(", when the read's time ran out")
+	}
+	if e.Canceled {
+		b.WriteString(", when the read was cancelled")
 	}
 	b.WriteString(": ")
 	if e.Code != "" {
@@ -73,9 +79,11 @@ func (e *HTTPStatusError) Error() string {
 	return fmt.Sprintf("the endpoint answered HTTP %s: %q", e.Status, e.Body)
 }
 
-// newError builds the Error of a query that failed after attempts tries.
-func newError(q query, attempts int, err error, timedOut bool) *Error {
-	e := &Error{Action: action, Region: q.region, Request: q.name, Attempts: attempts, TimedOut: timedOut, Err: err}
+// newError builds the Error of a request that failed after attempts tries, ended by ctx or by
+// noTimeLeft: the next wait would have outlasted ctx's deadline.
+func newError(ctx context.Context, r request, attempts int, err error, noTimeLeft bool) *Error {
+	e := &Error{Action: r.action, Region: r.region, Request: r.name, Attempts: attempts, Canceled: canceled(ctx), Err: err}
+	e.TimedOut = !e.Canceled && (noTimeLeft || errors.Is(ctx.Err(), context.DeadlineExceeded))
 	var sdkErr *sdkerrors.TencentCloudSDKError
 	var malformed *MalformedResponseError
 	switch {

@@ -2,6 +2,7 @@ package cvm
 
 import (
 	"context"
+	"math"
 	"sync"
 	"time"
 
@@ -11,21 +12,29 @@ import (
 // slowdown is how long the pace stays halved after the last RequestLimitExceeded.
 const slowdown = 2 * time.Second
 
-// pacer paces the requests of one action across every read of a provider: a token bucket at
-// the configured rate with a burst of 1. When the API answers RequestLimitExceeded, the pace
-// halves for every request of the provider, so that it backs off as a whole while each throttled
-// request also backs off on its own; it returns to the configured rate once no throttling has
-// been seen for a while.
+// pacer paces the requests of one action across every call of a client: a token bucket at the
+// action's rate with a burst of 1. When the API answers RequestLimitExceeded, the pace halves for
+// every request of the action, so that the client backs off as a whole while each throttled
+// request also backs off on its own; it returns to the full rate once no throttling has been seen
+// for a while.
 type pacer struct {
 	limiter *rate.Limiter
 	rate    rate.Limit
+	// width is how many requests of the action may be under way at once: a second of requests at
+	// the rate, enough to keep the pace busy for round trips up to a second, and few enough that a
+	// lowered pace takes effect within a second. A thousand at most, whatever the rate.
+	width int
 
 	mu        sync.Mutex
 	slowUntil time.Time
 }
 
 func newPacer(perSecond float64) *pacer {
-	return &pacer{limiter: rate.NewLimiter(rate.Limit(perSecond), 1), rate: rate.Limit(perSecond)}
+	return &pacer{
+		limiter: rate.NewLimiter(rate.Limit(perSecond), 1),
+		rate:    rate.Limit(perSecond),
+		width:   int(min(1000, math.Ceil(perSecond))),
+	}
 }
 
 // wait blocks until the next request may go, or ctx ends.

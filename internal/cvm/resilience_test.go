@@ -16,6 +16,7 @@ import (
 
 	"go.uber.org/goleak"
 
+	"github.com/qcloudlabs/terraform-provider-qcloud/internal/auth"
 	"github.com/qcloudlabs/terraform-provider-qcloud/internal/cvm"
 	"github.com/qcloudlabs/terraform-provider-qcloud/internal/emulator"
 )
@@ -107,7 +108,7 @@ func TestDriftOnEveryPassGivesTheUnionWithAWarning(t *testing.T) {
 
 func TestPermanentErrorFailsAtOnce(t *testing.T) {
 	emu, c := setup(t, emulator.Config{Fleets: map[string]int{region: 2000}},
-		func(cfg *cvm.Config) { cfg.Credentials = cvm.StaticCredentials("AKIDunknown", secretKey, "") })
+		func(cfg *cvm.Config) { cfg.Credentials = auth.Static("AKIDunknown", secretKey, "") })
 	_, err := c.ListStatuses(context.Background(), region)
 	var apiErr *cvm.Error
 	if !errors.As(err, &apiErr) || apiErr.Code != "AuthFailure.SecretIdNotFound" {
@@ -135,6 +136,46 @@ func TestDeadlineEndsTheRetries(t *testing.T) {
 	}
 	if !strings.Contains(err.Error(), "when the read's time ran out: RequestLimitExceeded") {
 		t.Fatalf("the error does not say that time ran out: %v", err)
+	}
+}
+
+// TestCancelDuringBackoffSaysSo cancels a read while it waits to retry a throttled request: the
+// error says that the read was cancelled after the attempts it made, not that it ran out of
+// retries or time.
+func TestCancelDuringBackoffSaysSo(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	emu := emulator.New(emulator.Config{Keys: map[string]string{secretID: secretKey}, Fleets: map[string]int{region: 10}, Faults: emulator.Faults{Throttle: 1}})
+	srv := httptest.NewServer(emu)
+	defer srv.Close()
+	transport := &http.Transport{}
+	defer transport.CloseIdleConnections()
+	c := newClient(t, srv, func(cfg *cvm.Config) { cfg.MaxRetries, cfg.Transport = 50, transport })
+
+	ctx, cancel := context.WithCancel(context.Background())
+	// Cancel once the second attempt has been answered, while the read waits to retry it.
+	go func() {
+		for emu.Calls("DescribeInstancesStatus") < 2 {
+			time.Sleep(time.Millisecond)
+		}
+		cancel()
+	}()
+	_, err := c.ListStatuses(ctx, region)
+	var apiErr *cvm.Error
+	if !errors.As(err, &apiErr) || !apiErr.Canceled || apiErr.TimedOut {
+		t.Fatalf("want a cancelled read, got %v", err)
+	}
+	if !strings.Contains(err.Error(), "attempts, when the read was cancelled: RequestLimitExceeded") {
+		t.Fatalf("the error does not say that the read was cancelled: %v", err)
+	}
+}
+
+func TestRefusedConnectionIsRetried(t *testing.T) {
+	// Nothing listens on port 9 of the loopback address: every connection is refused at once.
+	c := newClient(t, &httptest.Server{URL: "http://127.0.0.1:9"}, func(cfg *cvm.Config) { cfg.MaxRetries = 2 })
+	_, err := c.ListStatuses(context.Background(), region)
+	var apiErr *cvm.Error
+	if !errors.As(err, &apiErr) || apiErr.Attempts != 3 || !strings.Contains(err.Error(), "connection refused") {
+		t.Fatalf("want a refused connection after 3 attempts, got %v", err)
 	}
 }
 

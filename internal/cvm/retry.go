@@ -50,10 +50,14 @@ func retryableCode(code string) bool {
 	return false
 }
 
+// isNetworkError reports a connection that broke, timed out or was refused. A refused connection
+// is retried like a reset one: a load balancer or gateway that restarts refuses connections for a
+// moment, and a retry then succeeds. A wrong endpoint costs the retries' backoff before it fails,
+// bounded by max_retries and the deadline, which is the cheaper of the two mistakes.
 func isNetworkError(err error) bool {
 	var netErr net.Error
 	return errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
-		errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE) ||
+		errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE) || errors.Is(err, syscall.ECONNREFUSED) ||
 		errors.As(err, &netErr) && netErr.Timeout()
 }
 

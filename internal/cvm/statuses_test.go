@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/qcloudlabs/terraform-provider-qcloud/internal/auth"
 	"github.com/qcloudlabs/terraform-provider-qcloud/internal/cvm"
 	"github.com/qcloudlabs/terraform-provider-qcloud/internal/emulator"
 )
@@ -32,7 +33,7 @@ func setup(t testing.TB, cfg emulator.Config, tune ...func(*cvm.Config)) (*emula
 func newClient(t testing.TB, srv *httptest.Server, tune ...func(*cvm.Config)) *cvm.Client {
 	t.Helper()
 	cfg := cvm.Config{
-		Credentials: cvm.StaticCredentials(secretID, secretKey, ""),
+		Credentials: auth.Static(secretID, secretKey, ""),
 		Endpoint:    strings.TrimPrefix(srv.URL, "http://"),
 		Scheme:      "http",
 		RateLimit:   emulator.DefaultRateLimit,
@@ -143,7 +144,7 @@ func TestStatusesByIDWithNoIDsMakesNoCall(t *testing.T) {
 
 func TestAuthFailureIsNotRetriedAndNamesCodeAndRequestID(t *testing.T) {
 	emu, c := setup(t, emulator.Config{Fleets: map[string]int{region: 10}},
-		func(cfg *cvm.Config) { cfg.Credentials = cvm.StaticCredentials(secretID, "wrong", "") })
+		func(cfg *cvm.Config) { cfg.Credentials = auth.Static(secretID, "wrong", "") })
 
 	_, err := c.ListStatuses(context.Background(), region)
 	var apiErr *cvm.Error

@@ -11,10 +11,15 @@ import (
 // so anything near this is not an answer from the API.
 const maxResponseBytes = 8 << 20
 
-// checkedTransport reads every answer whole, up to maxResponseBytes, and turns a status other
-// than 200 into an HTTPStatusError. The SDK would report a gateway's HTML 502 page only as
-// ClientError.ParseJsonError, losing the status that says it is worth retrying, and it reads
-// bodies without a bound.
+// CheckedTransport carries requests through base, reads every answer whole, up to
+// maxResponseBytes, and turns a status other than 200 into an HTTPStatusError. The SDK would
+// report a gateway's HTML 502 page only as ClientError.ParseJsonError, losing the status that says
+// it is worth retrying, and it reads bodies without a bound. Every Tencent Cloud API answers alike,
+// so STS requests go through it too.
+func CheckedTransport(base http.RoundTripper) http.RoundTripper {
+	return checkedTransport{base: base}
+}
+
 type checkedTransport struct {
 	base http.RoundTripper
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
+	"github.com/qcloudlabs/terraform-provider-qcloud/internal/auth"
 	"github.com/qcloudlabs/terraform-provider-qcloud/internal/cvm"
 )
 
@@ -24,6 +25,9 @@ var _ provider.Provider = &qcloudProvider{}
 // qcloudProvider is the qcloud provider; version is set by the release build.
 type qcloudProvider struct {
 	version string
+	// actionLimits replaces the API's documented per-action rate limits; only the benchmarks set
+	// it, to measure the provider's own cost against an emulator without limits.
+	actionLimits map[string]float64
 }
 
 // qcloudProviderModel is the provider block.
@@ -149,16 +153,16 @@ func (p *qcloudProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 					"metadata": schema.StringAttribute{
 						Optional: true,
 						MarkdownDescription: "The CVM metadata service that `cam_role_name` reads, as `host[:port]`, always over " +
-							"plain HTTP. Default: `" + cvm.DefaultMetadataEndpoint + "`.",
+							"plain HTTP. Default: `" + auth.DefaultMetadataEndpoint + "`.",
 						Validators: []validator.String{endpointValidator},
 					},
 				},
 			},
 			"rate_limit": schema.Float64Attribute{
 				Optional: true,
-				MarkdownDescription: "The most requests per second per API action, shared by every read of this provider " +
-					"configuration. Default: `40`, the documented limit of `DescribeInstancesStatus`; lower it when other " +
-					"clients share the account's limit.",
+				MarkdownDescription: "The most requests per second of each API action, shared by everything this provider " +
+					"configuration does. Each action is paced at the lower of this and its documented limit (40 per second for " +
+					"`DescribeInstancesStatus`), which is also the default; lower it when other clients share the account's limit.",
 				Validators: []validator.Float64{float64validator.AtLeast(0), float64validator.NoneOf(0)},
 			},
 			"max_retries": schema.Int64Attribute{
@@ -217,22 +221,23 @@ func (p *qcloudProvider) Configure(ctx context.Context, req provider.ConfigureRe
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	s, diags := resolveSettings(config)
+	c, diags := resolveClientConfig(config)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
 	// Temporary keys are fetched now, so that a wrong role fails the configuration, not each read.
-	if _, err := s.credentials.Credential(ctx); err != nil {
+	if _, err := c.credentials.Credential(ctx); err != nil {
 		resp.Diagnostics.AddError("Unable to obtain Tencent Cloud credentials", err.Error())
 		return
 	}
 	client, err := cvm.NewClient(cvm.Config{
-		Credentials:   s.credentials,
-		Endpoint:      s.endpoint,
-		Scheme:        s.scheme,
-		RateLimit:     s.rateLimit,
-		MaxRetries:    s.maxRetries,
+		Credentials:   c.credentials,
+		Endpoint:      c.endpoints.cvm,
+		Scheme:        c.endpoints.scheme,
+		RateLimit:     c.rateLimit,
+		ActionLimits:  p.actionLimits,
+		MaxRetries:    c.maxRetries,
 		RequestClient: "terraform-provider-qcloud v" + p.version,
 		Log:           tflog.Debug,
 	})
@@ -241,10 +246,10 @@ func (p *qcloudProvider) Configure(ctx context.Context, req provider.ConfigureRe
 		return
 	}
 	tflog.Debug(ctx, "configured the qcloud provider", map[string]any{
-		"region": s.region, "endpoint": s.endpoint, "scheme": s.scheme, "credential_source": s.credentialSource,
-		"rate_limit": s.rateLimit, "max_retries": s.maxRetries,
+		"region": c.region, "endpoint": c.endpoints.cvm, "scheme": c.endpoints.scheme, "credential_source": c.credentialSource,
+		"rate_limit": c.rateLimit, "max_retries": c.maxRetries,
 	})
-	resp.DataSourceData = &providerData{client: client, region: s.region}
+	resp.DataSourceData = &providerData{client: client, region: c.region}
 }
 
 func (p *qcloudProvider) DataSources(context.Context) []func() datasource.DataSource {

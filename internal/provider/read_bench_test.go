@@ -45,10 +45,11 @@ func BenchmarkReadDataSource(b *testing.B) {
 	}
 }
 
-// configuredServer is the provider's protocol server, configured for srv without a rate limit.
+// configuredServer is the provider's protocol server, configured for srv with its pace lifted as
+// far as the emulator's.
 func configuredServer(b *testing.B, srv *httptest.Server) tfprotov6.ProviderServer {
 	ctx := context.Background()
-	server := providerserver.NewProtocol6(New("bench")())()
+	server := providerserver.NewProtocol6(&qcloudProvider{version: "bench", actionLimits: map[string]float64{"DescribeInstancesStatus": 1e6}})()
 	var schemaResp provider.SchemaResponse
 	New("bench")().Schema(ctx, provider.SchemaRequest{}, &schemaResp)
 	schemaType := schemaResp.Schema.Type().TerraformType(ctx).(tftypes.Object)
@@ -57,7 +58,6 @@ func configuredServer(b *testing.B, srv *httptest.Server) tfprotov6.ProviderServ
 	attrs["secret_key"] = tftypes.NewValue(tftypes.String, testSecretKey)
 	attrs["region"] = tftypes.NewValue(tftypes.String, testRegion)
 	attrs["protocol"] = tftypes.NewValue(tftypes.String, "HTTP")
-	attrs["rate_limit"] = tftypes.NewValue(tftypes.Number, 1e6)
 	endpointsType := schemaType.AttributeTypes["endpoints"].(tftypes.Object)
 	endpoints := nullAttributes(endpointsType)
 	endpoints["cvm"] = tftypes.NewValue(tftypes.String, endpointOf(srv))

@@ -37,11 +37,11 @@ func TestAccHTTPSIsTheDefault(t *testing.T) {
 	})
 }
 
-func resolved(t *testing.T, config qcloudProviderModel) (settings, diag.Diagnostics) {
+func resolved(t *testing.T, config qcloudProviderModel) (clientConfig, diag.Diagnostics) {
 	t.Helper()
 	t.Setenv(envSecretID, testSecretID)
 	t.Setenv(envSecretKey, testSecretKey)
-	return resolveSettings(config)
+	return resolveClientConfig(config)
 }
 
 func TestPlainHTTPToAnotherMachineWarns(t *testing.T) {

@@ -1,4 +1,4 @@
-package cvm
+package auth
 
 import (
 	"context"
@@ -11,36 +11,40 @@ import (
 	sts "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/sts/v20180813"
 )
 
-// AssumeRole describes the role to take on with STS AssumeRole.
-type AssumeRole struct {
-	RoleARN     string
+// stsRequestTimeout bounds one AssumeRole request, from connecting to reading the whole answer.
+const stsRequestTimeout = 30 * time.Second
+
+// Role is the role to take on with STS AssumeRole.
+type Role struct {
+	ARN         string
 	SessionName string
 	Duration    time.Duration
 	Policy      string
 	ExternalID  string
 }
 
-// STSEndpoint says where STS is and how to reach it.
-type STSEndpoint struct {
-	Endpoint  string // host[:port]
-	Scheme    string // "https" or "http"
-	Region    string
-	Transport http.RoundTripper // nil means http.DefaultTransport
+// STS says where STS is and how to reach it.
+type STS struct {
+	Endpoint string // host[:port]
+	Scheme   string // "https" or "http"
+	Region   string
+	// Transport carries the requests; nil means http.DefaultTransport.
+	Transport http.RoundTripper
 }
 
-// AssumeRoleCredentials are the temporary keys of role, obtained from STS by signing
-// AssumeRole with base, and obtained again before they expire. The SDK's RoleArnProvider would
-// do this but takes neither a policy, an external ID, a scheme nor a context, so the STS client
-// is called directly.
-func AssumeRoleCredentials(base Credentials, role AssumeRole, at STSEndpoint) Credentials {
-	return &temporaryCredentials{fetch: func(ctx context.Context) (temporaryKeys, error) {
-		return assumeRole(ctx, base, role, at)
+// AssumedRole are the temporary keys of role, obtained from STS by signing AssumeRole with base,
+// and obtained again before they expire. The SDK's RoleArnProvider would do this but takes
+// neither a policy, an external ID, a scheme nor a context, so the STS client is called directly.
+func AssumedRole(base Credentials, role Role, at STS) Credentials {
+	return &renewingKeys{fetch: func(ctx context.Context) (temporaryKeys, error) {
+		return stsKeys(ctx, base, role, at)
 	}}
 }
 
-func assumeRole(ctx context.Context, base Credentials, role AssumeRole, at STSEndpoint) (temporaryKeys, error) {
+// stsKeys asks STS for the keys of role.
+func stsKeys(ctx context.Context, base Credentials, role Role, at STS) (temporaryKeys, error) {
 	fail := func(err error) (temporaryKeys, error) {
-		return temporaryKeys{}, fmt.Errorf("STS AssumeRole of %s at %s failed: %w", role.RoleARN, at.Endpoint, err)
+		return temporaryKeys{}, fmt.Errorf("STS AssumeRole of %s at %s failed: %w", role.ARN, at.Endpoint, err)
 	}
 	cred, err := base.Credential(ctx)
 	if err != nil {
@@ -49,18 +53,16 @@ func assumeRole(ctx context.Context, base Credentials, role AssumeRole, at STSEn
 	p := profile.NewClientProfile()
 	p.HttpProfile.Endpoint = at.Endpoint
 	p.HttpProfile.Scheme = at.Scheme
-	p.HttpProfile.ReqTimeout = int(requestTimeout / time.Second)
+	p.HttpProfile.ReqTimeout = int(stsRequestTimeout / time.Second)
 	p.Language = "en-US"
 	p.DisableRegionBreaker = true
 	client, _ := sts.NewClient(cred, at.Region, p)
-	transport := at.Transport
-	if transport == nil {
-		transport = http.DefaultTransport
+	if at.Transport != nil {
+		client.WithHttpTransport(at.Transport)
 	}
-	client.WithHttpTransport(checkedTransport{base: transport})
 
 	req := sts.NewAssumeRoleRequest()
-	req.RoleArn = common.StringPtr(role.RoleARN)
+	req.RoleArn = common.StringPtr(role.ARN)
 	req.RoleSessionName = common.StringPtr(role.SessionName)
 	req.DurationSeconds = common.Uint64Ptr(uint64(role.Duration / time.Second)) //nolint:gosec // validated to 1..43200 seconds
 	if role.Policy != "" {

@@ -1,4 +1,4 @@
-package cvm
+package auth
 
 import (
 	"context"
@@ -26,15 +26,15 @@ var metadataClient = &http.Client{
 	},
 }
 
-// CAMRoleCredentials are the temporary keys of the CAM role bound to this CVM instance, from
-// the metadata service at endpoint (host[:port], always plain HTTP), renewed before they expire.
+// CAMRole are the temporary keys of the CAM role bound to this CVM instance, from the metadata
+// service at endpoint (host[:port], always plain HTTP), renewed before they expire.
 //
 // The SDK's CvmRoleProvider cannot be pointed at another address, waits without a timeout,
 // renews a fixed five minutes before expiry and can only log a failed renewal, so the provider
 // reads the metadata service itself.
-func CAMRoleCredentials(endpoint, role string) Credentials {
-	return &temporaryCredentials{fetch: func(ctx context.Context) (temporaryKeys, error) {
-		return fetchRoleCredentials(ctx, endpoint, role)
+func CAMRole(endpoint, role string) Credentials {
+	return &renewingKeys{fetch: func(ctx context.Context) (temporaryKeys, error) {
+		return metadataKeys(ctx, endpoint, role)
 	}}
 }
 
@@ -47,7 +47,8 @@ type roleCredentialsResponse struct {
 	Code         string `json:"Code"`
 }
 
-func fetchRoleCredentials(ctx context.Context, endpoint, role string) (temporaryKeys, error) {
+// metadataKeys asks the metadata service for the keys of role.
+func metadataKeys(ctx context.Context, endpoint, role string) (temporaryKeys, error) {
 	address := "http://" + endpoint + "/latest/meta-data/cam/security-credentials/" + url.PathEscape(role)
 	fail := func(format string, args ...any) (temporaryKeys, error) {
 		return temporaryKeys{}, fmt.Errorf("the CAM role %q gave no keys at %s: %s", role, address, fmt.Sprintf(format, args...))

@@ -1,0 +1,188 @@
+package provider
+
+import (
+	"cmp"
+	"fmt"
+	"net"
+	"os"
+	"regexp"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/qcloudlabs/terraform-provider-qcloud/internal/auth"
+)
+
+// The environment variables of the official tencentcloud provider and tccli.
+const (
+	envSecretID                  = "TENCENTCLOUD_SECRET_ID"
+	envSecretKey                 = "TENCENTCLOUD_SECRET_KEY"
+	envSecurityToken             = "TENCENTCLOUD_SECURITY_TOKEN"
+	envRegion                    = "TENCENTCLOUD_REGION"
+	envProfile                   = "TENCENTCLOUD_PROFILE"
+	envSharedCredentialsDir      = "TENCENTCLOUD_SHARED_CREDENTIALS_DIR"
+	envCAMRoleName               = "TENCENTCLOUD_CAM_ROLE_NAME"
+	envAssumeRoleARN             = "TENCENTCLOUD_ASSUME_ROLE_ARN"
+	envAssumeRoleSessionName     = "TENCENTCLOUD_ASSUME_ROLE_SESSION_NAME"
+	envAssumeRoleSessionDuration = "TENCENTCLOUD_ASSUME_ROLE_SESSION_DURATION"
+	envAssumeRoleExternalID      = "TENCENTCLOUD_ASSUME_ROLE_EXTERNAL_ID"
+	envProtocol                  = "TENCENTCLOUD_PROTOCOL"
+	envDomain                    = "TENCENTCLOUD_DOMAIN"
+)
+
+const (
+	defaultRegion          = "ap-guangzhou"
+	defaultProfile         = "default"
+	defaultDomain          = "tencentcloudapi.com"
+	defaultMaxRetries      = 8
+	defaultSessionName     = "terraform-provider-qcloud"
+	defaultSessionDuration = 7200
+	maxSessionDuration     = 43200
+)
+
+var hostPortPattern = regexp.MustCompile(`^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?)(:[0-9]{1,5})?$`)
+
+// clientConfig is the provider block resolved into what the API clients need, after environment
+// variables, profile files and defaults have been applied.
+type clientConfig struct {
+	endpoints        apiEndpoints
+	region           string
+	credentials      auth.Credentials
+	credentialSource string // where the keys came from, for the log
+	rateLimit        float64
+	maxRetries       int
+}
+
+// apiEndpoints are the addresses of the APIs the provider calls.
+type apiEndpoints struct {
+	scheme   string // "https" or "http"; the metadata service is always plain HTTP
+	cvm      string
+	sts      string
+	metadata string
+}
+
+// valueOrEnv returns the configured value, else the environment variable's, else def. An empty
+// value counts as unset, wherever it comes from.
+func valueOrEnv(v types.String, env, def string) string {
+	if s := v.ValueString(); s != "" {
+		return s
+	}
+	if s := os.Getenv(env); s != "" {
+		return s
+	}
+	return def
+}
+
+// resolveClientConfig resolves the provider block step by step: endpoints, the role to assume,
+// the tccli profile, the region, then the credentials, which need all of those.
+func resolveClientConfig(config qcloudProviderModel) (clientConfig, diag.Diagnostics) {
+	c := clientConfig{maxRetries: defaultMaxRetries}
+	if !config.RateLimit.IsNull() {
+		c.rateLimit = config.RateLimit.ValueFloat64()
+	}
+	if !config.MaxRetries.IsNull() {
+		c.maxRetries = int(config.MaxRetries.ValueInt64())
+	}
+
+	endpoints, diags := resolveEndpoints(config)
+	c.endpoints = endpoints
+	role, err := roleToAssume(config.AssumeRole)
+	if err != nil {
+		diags.AddAttributeError(path.Root("assume_role"), "Invalid assume_role", err.Error())
+	}
+	diags.Append(plainHTTPWarning(endpoints, role)...)
+
+	profile, err := chosenProfile(config)
+	if err != nil {
+		diags.AddAttributeError(path.Root("shared_credentials_dir"), "Unable to locate the tccli profile", err.Error())
+		return c, diags
+	}
+	var regionDiags diag.Diagnostics
+	c.region, regionDiags = resolveRegion(config.Region, profile)
+	diags.Append(regionDiags...)
+	c.credentials, c.credentialSource, err = resolveCredentials(config, profile, role, endpoints, c.region)
+	if err != nil {
+		diags.AddError("No usable Tencent Cloud credentials", err.Error())
+	}
+	return c, diags
+}
+
+// resolveEndpoints derives the scheme and every endpoint from protocol, domain and endpoints.
+func resolveEndpoints(config qcloudProviderModel) (apiEndpoints, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	var e apiEndpoints
+	switch protocol := strings.ToUpper(valueOrEnv(config.Protocol, envProtocol, "HTTPS")); protocol {
+	case "HTTPS", "HTTP":
+		e.scheme = strings.ToLower(protocol)
+	default:
+		diags.AddAttributeError(path.Root("protocol"), "Invalid protocol",
+			fmt.Sprintf("%s is %q; it must be HTTPS or HTTP.", envProtocol, os.Getenv(envProtocol)))
+	}
+	var overrides endpointsModel
+	if config.Endpoints != nil {
+		overrides = *config.Endpoints
+	}
+	domain := valueOrEnv(config.Domain, envDomain, defaultDomain)
+	e.cvm = cmp.Or(overrides.CVM.ValueString(), "cvm."+domain)
+	e.sts = cmp.Or(overrides.STS.ValueString(), "sts."+domain)
+	e.metadata = cmp.Or(overrides.Metadata.ValueString(), auth.DefaultMetadataEndpoint)
+	if !hostPortPattern.MatchString("cvm." + domain) {
+		diags.AddAttributeError(path.Root("domain"), "Invalid domain",
+			fmt.Sprintf("The domain %q does not make host names such as cvm.%s; set domain (or %s) to a name such as %s.",
+				domain, domain, envDomain, defaultDomain))
+	}
+	return e, diags
+}
+
+// plainHTTPWarning warns when requests would cross the network unencrypted: to a CVM endpoint,
+// or, when a role is assumed, to an STS endpoint that is not this machine.
+func plainHTTPWarning(e apiEndpoints, role auth.Role) diag.Diagnostics {
+	var diags diag.Diagnostics
+	if e.scheme != "http" {
+		return diags
+	}
+	used := []string{e.cvm}
+	if role.ARN != "" {
+		used = append(used, e.sts)
+	}
+	for _, endpoint := range used {
+		if !loopback(endpoint) {
+			diags.AddAttributeWarning(path.Root("protocol"), "Requests are not encrypted",
+				fmt.Sprintf("protocol is HTTP, so requests to %s travel unencrypted and can be read or altered on the way. "+
+					"Use HTTP only for an endpoint on this machine, such as the emulator.", endpoint))
+			break
+		}
+	}
+	return diags
+}
+
+// resolveRegion is the configured region, else the environment's, else the tccli profile's, else
+// the default.
+func resolveRegion(configured types.String, profile tccliProfile) (string, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	region := valueOrEnv(configured, envRegion, "")
+	if region == "" {
+		var err error
+		region, err = profile.Region()
+		if err != nil {
+			diags.AddAttributeError(path.Root("region"), "Unable to read the region of the tccli profile", err.Error())
+		}
+	}
+	return cmp.Or(region, defaultRegion), diags
+}
+
+// loopback reports whether endpoint (host[:port]) is this machine.
+func loopback(endpoint string) bool {
+	host := endpoint
+	if h, _, err := net.SplitHostPort(endpoint); err == nil {
+		host = h
+	}
+	host = strings.Trim(host, "[]")
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
