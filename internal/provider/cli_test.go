@@ -9,16 +9,9 @@ import (
 	"path/filepath"
 	"sync"
 	"testing"
-)
 
-// requiredProviders is the terraform block that selects this provider.
-const requiredProviders = `
-terraform {
-  required_providers {
-    qcloud = { source = "qcloudlabs/qcloud" }
-  }
-}
-`
+	"github.com/qcloudlabs/terraform-provider-qcloud/internal/acctest"
+)
 
 // cli runs the Terraform CLI of the acceptance tests (TF_ACC_TERRAFORM_PATH, or terraform on
 // PATH; OpenTofu works too) with the provider built as a binary and installed through
@@ -51,13 +44,7 @@ func newCLI(t *testing.T) cli {
 	// The host is registry.opentofu.org under OpenTofu, as terraform-plugin-testing is told.
 	host := cmp.Or(os.Getenv("TF_ACC_PROVIDER_HOST"), "registry.terraform.io")
 	cliConfig := filepath.Join(t.TempDir(), "terraformrc")
-	writeFile(t, cliConfig, fmt.Sprintf(`provider_installation {
-  dev_overrides {
-    "%s/qcloudlabs/qcloud" = %q
-  }
-  direct {}
-}
-`, host, dir))
+	writeFile(t, cliConfig, acctest.DevOverrides(host, dir))
 	return cli{binary: cmp.Or(os.Getenv("TF_ACC_TERRAFORM_PATH"), "terraform"), cliConfig: cliConfig}
 }
 

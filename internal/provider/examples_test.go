@@ -2,90 +2,266 @@ package provider
 
 import (
 	"bytes"
-	"fmt"
+	"encoding/json"
 	"io/fs"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/qcloudlabs/terraform-provider-qcloud/internal/acctest"
 	"github.com/qcloudlabs/terraform-provider-qcloud/internal/emulator"
 )
 
 const examplesDir = "../../examples"
 
-// TestAccExamples validates and applies every example folder under examples/, as a user would
-// copy it, against the emulator, so that the documentation, which quotes them, cannot rot. The
-// emulator holds the instances the examples name.
+// example is one example under examples/: a .tf file that the documentation quotes, or a folder
+// that is applied whole. seed puts the instances it names into the emulator, in the states that
+// make its point visible; check asserts that applying it shows that point, and warnings are the
+// messages of exactly the check blocks that must fail.
+type example struct {
+	seed     map[string]string // instance ID -> state, in the test region
+	warnings []string
+	check    func(t *testing.T, emu *emulator.Emulator, applied exampleRun)
+}
+
+// exampleRun is what applying an example showed.
+type exampleRun struct {
+	output    string         // the apply's output
+	err       error          // the apply's error, if it failed
+	outputs   map[string]any // terraform output -json, by name
+	resources []string       // the managed resources in the state
+}
+
+// examples are every example under examples/; TestAccExamples fails on one missing here.
+var examples = map[string]example{
+	"data-sources/qcloud_cvm_instances_status/data-source.tf": {
+		seed: map[string]string{"ins-web00001": "RUNNING", "ins-web00002": "RUNNING", "ins-web00003": "STOPPED"},
+		check: func(t *testing.T, emu *emulator.Emulator, run exampleRun) {
+			run.succeeded(t)
+			counts := map[string]any{}
+			for _, inst := range emu.Fleet(testRegion) {
+				n, _ := counts[inst.State].(float64)
+				counts[inst.State] = n + 1
+			}
+			run.expectOutput(t, "instances_per_state", counts)
+		},
+	},
+	"data-sources/qcloud_cvm_instances_status/for-each.tf": {
+		seed: map[string]string{"ins-web00001": "RUNNING", "ins-web00002": "STOPPED", "ins-web00003": "RUNNING"},
+		check: func(t *testing.T, _ *emulator.Emulator, run exampleRun) {
+			run.succeeded(t)
+			want := []string{`terraform_data.load_balancer_member["ins-web00001"]`, `terraform_data.load_balancer_member["ins-web00003"]`}
+			if !slices.Equal(run.resources, want) {
+				t.Fatalf("one member per running web server was expected, the state holds %q", run.resources)
+			}
+		},
+	},
+	"data-sources/qcloud_cvm_instances_status/check.tf": {
+		seed:     map[string]string{"ins-db000001": "STOPPED"},
+		warnings: []string{"The database ins-db000001 is STOPPED, not RUNNING."},
+		check:    func(t *testing.T, _ *emulator.Emulator, run exampleRun) { run.succeeded(t) },
+	},
+	"data-sources/qcloud_cvm_instances_status/precondition.tf": {
+		seed: map[string]string{"ins-web00001": "RUNNING", "ins-web00002": "STOPPED", "ins-web00003": "RUNNING"},
+		check: func(t *testing.T, _ *emulator.Emulator, run exampleRun) {
+			if run.err == nil || !errorMatching("Resource precondition failed", "Every web server must be RUNNING before the release",
+				`"ins-web00002":"STOPPED"`).MatchString(run.output) {
+				t.Fatalf("the precondition did not stop the release while a web server is stopped:\n%s", run.output)
+			}
+			if slices.Contains(run.resources, "terraform_data.release") {
+				t.Fatal("the release was created")
+			}
+		},
+	},
+	"data-sources/qcloud_cvm_instances_status/missing-ids.tf": {
+		seed:     map[string]string{"ins-web00001": "RUNNING"},
+		warnings: []string{"Terminated or unknown batch workers: ins-wrk00042."},
+		check: func(t *testing.T, _ *emulator.Emulator, run exampleRun) {
+			run.succeeded(t)
+			run.expectOutput(t, "terminated_batch_workers", []any{"ins-wrk00042"})
+		},
+	},
+	"data-sources/qcloud_cvm_instances_status/conditional.tf": {
+		seed: map[string]string{"ins-db000001": "STOPPED"},
+		check: func(t *testing.T, _ *emulator.Emulator, run exampleRun) {
+			run.succeeded(t)
+			run.expectOutput(t, "maintenance_page", "on: the database is STOPPED")
+		},
+	},
+	"data-sources/qcloud_cvm_instances_status/other-region.tf": {
+		check: func(t *testing.T, emu *emulator.Emulator, run exampleRun) {
+			run.succeeded(t)
+			var stopped []any
+			for _, inst := range sortedByID(inStates(emu.Fleet("ap-shanghai"), "STOPPED")) {
+				stopped = append(stopped, inst.ID)
+			}
+			if len(stopped) == 0 {
+				t.Fatal("the seeded ap-shanghai fleet has no stopped instance to show")
+			}
+			run.expectOutput(t, "stopped_in_shanghai", stopped)
+		},
+	},
+	"provider/provider.tf": {
+		check: func(t *testing.T, _ *emulator.Emulator, run exampleRun) { run.succeeded(t) },
+	},
+	"demo": {
+		seed:     map[string]string{"ins-web00001": "RUNNING", "ins-web00002": "RUNNING", "ins-web00003": "RUNNING", "ins-db000001": "STOPPED"},
+		warnings: []string{"The database ins-db000001 is STOPPED, not RUNNING."},
+		check: func(t *testing.T, emu *emulator.Emulator, run exampleRun) {
+			run.succeeded(t)
+			run.expectOutput(t, "instances_in_guangzhou", float64(len(emu.Fleet(testRegion))))
+			run.expectOutput(t, "terminated_web_instances", []any{"ins-web00004"})
+			if !slices.Contains(run.resources, "terraform_data.web_release") {
+				t.Fatal("the release was not created although every web instance that exists is running")
+			}
+		},
+	},
+}
+
+// TestAccExamples applies every example under examples/ on its own, as a user would copy it from
+// the documentation, against an emulator seeded to show its point, and checks that it shows it.
 func TestAccExamples(t *testing.T) {
 	c := newCLI(t)
-	emu, srv := startEmulator(t, emulator.Config{Fleets: map[string]int{testRegion: 120, "ap-shanghai": 30}, Seed: 13})
-	for _, id := range []string{"ins-web00001", "ins-web00002", "ins-web00003", "ins-db000001", "ins-wrk00042"} {
-		if err := emu.Put(testRegion, emulator.Instance{ID: id, State: "RUNNING"}); err != nil {
-			t.Fatal(err)
+	found := exampleNames(t)
+	for name := range examples {
+		if !slices.Contains(found, name) {
+			t.Errorf("the example %s does not exist", name)
 		}
 	}
-	provider := fmt.Sprintf(`provider "qcloud" {
-  secret_id  = %q
-  secret_key = %q
-  protocol   = "HTTP"
-  endpoints  = { cvm = %q }
-}
-`, testSecretID, testSecretKey, endpointOf(srv))
-
-	for _, dir := range exampleFolders(t) {
-		t.Run(strings.TrimPrefix(dir, examplesDir+"/"), func(t *testing.T) {
-			work := t.TempDir()
-			sources := copyExample(t, dir, work)
-			// Documentation examples leave out the terraform block and the provider block;
-			// where an example has a provider block, an override file points it at the emulator.
-			if !strings.Contains(sources, "required_providers") {
-				writeFile(t, filepath.Join(work, "versions.tf"), requiredProviders)
+	for _, name := range found {
+		t.Run(name, func(t *testing.T) {
+			ex, ok := examples[name]
+			if !ok {
+				t.Fatalf("the example %s is not checked: add it to examples", name)
 			}
-			providerFile := "provider.tf"
-			if strings.Contains(sources, `provider "qcloud"`) {
-				providerFile = "provider_override.tf"
-			}
-			writeFile(t, filepath.Join(work, providerFile), provider)
-
-			env := []string{"TF_VAR_endpoint=" + endpointOf(srv)}
-			for _, args := range [][]string{{"validate", "-no-color"}, {"apply", "-auto-approve", "-input=false", "-no-color"}} {
-				var out bytes.Buffer
-				if err := c.run(work, &out, env, args...); err != nil {
-					t.Fatalf("%s: %v\n%s", args[0], err, out.String())
-				}
-				if args[0] == "apply" && strings.Contains(out.String(), "Warning: Check block assertion failed") {
-					t.Fatalf("a check block failed on a fleet that satisfies the examples:\n%s", out.String())
+			emu, srv := startEmulator(t, emulator.Config{Fleets: map[string]int{testRegion: 120, "ap-shanghai": 30}, Seed: 13})
+			for id, state := range ex.seed {
+				if err := emu.Put(testRegion, emulator.Instance{ID: id, State: state}); err != nil {
+					t.Fatal(err)
 				}
 			}
+			run := applyExample(t, c, name, endpointOf(srv))
+			run.expectWarnings(t, ex.warnings)
+			ex.check(t, emu, run)
 		})
 	}
 }
 
-// exampleFolders are the folders under examples/ that hold Terraform files.
-func exampleFolders(t *testing.T) []string {
+// applyExample copies the example into a folder of its own with a provider block for the
+// emulator, validates it, applies it, and reads its outputs and resources.
+func applyExample(t *testing.T, c cli, name, endpoint string) exampleRun {
 	t.Helper()
-	var dirs []string
+	work := t.TempDir()
+	sources := copyExample(t, filepath.Join(examplesDir, name), work)
+	// Documentation examples leave out the terraform block and the provider block; where an
+	// example has a provider block, an override file points it at the emulator.
+	if !strings.Contains(sources, "required_providers") {
+		writeFile(t, filepath.Join(work, "versions.tf"), acctest.RequiredProviders)
+	}
+	providerFile := "provider.tf"
+	if strings.Contains(sources, `provider "qcloud"`) {
+		providerFile = "provider_override.tf"
+	}
+	provider := acctest.ProviderBlock(append(acctest.Keys(testSecretID, testSecretKey), acctest.HTTP, acctest.Endpoints(endpoint))...)
+	writeFile(t, filepath.Join(work, providerFile), provider)
+
+	env := []string{"TF_VAR_endpoint=" + endpoint}
+	var out bytes.Buffer
+	if err := c.run(work, &out, env, "validate", "-no-color"); err != nil {
+		t.Fatalf("validate: %v\n%s", err, out.String())
+	}
+	out.Reset()
+	run := exampleRun{err: c.run(work, &out, env, "apply", "-auto-approve", "-input=false", "-no-color")}
+	run.output = out.String()
+
+	var outputs bytes.Buffer
+	if err := c.run(work, &outputs, env, "output", "-json", "-no-color"); err != nil {
+		t.Fatalf("output: %v\n%s", err, outputs.String())
+	}
+	var values map[string]struct{ Value any }
+	if err := json.Unmarshal(outputs.Bytes(), &values); err != nil {
+		t.Fatalf("output -json: %v\n%s", err, outputs.String())
+	}
+	run.outputs = map[string]any{}
+	for name, v := range values {
+		run.outputs[name] = v.Value
+	}
+	var resources bytes.Buffer
+	// A failed apply may leave no state, and state list then fails.
+	if err := c.run(work, &resources, env, "state", "list"); err == nil {
+		for _, address := range strings.Fields(resources.String()) {
+			if !strings.HasPrefix(address, "data.") {
+				run.resources = append(run.resources, address)
+			}
+		}
+	}
+	return run
+}
+
+func (r exampleRun) succeeded(t *testing.T) {
+	t.Helper()
+	if r.err != nil {
+		t.Fatalf("apply: %v\n%s", r.err, r.output)
+	}
+}
+
+func (r exampleRun) expectOutput(t *testing.T, name string, want any) {
+	t.Helper()
+	got, ok := r.outputs[name]
+	wantJSON, _ := json.Marshal(want)
+	gotJSON, _ := json.Marshal(got)
+	if !ok || !bytes.Equal(gotJSON, wantJSON) {
+		t.Fatalf("output %s is %s, want %s", name, gotJSON, wantJSON)
+	}
+}
+
+// expectWarnings checks that the check blocks that failed are exactly those whose messages are
+// given.
+func (r exampleRun) expectWarnings(t *testing.T, messages []string) {
+	t.Helper()
+	if got := strings.Count(r.output, "Warning: Check block assertion failed"); got != len(messages) {
+		t.Fatalf("%d check blocks failed, want %d (%q):\n%s", got, len(messages), messages, r.output)
+	}
+	for _, message := range messages {
+		if !errorMatching("Warning: Check block assertion failed", message).MatchString(r.output) {
+			t.Fatalf("the apply did not warn %q:\n%s", message, r.output)
+		}
+	}
+}
+
+// exampleNames are the examples under examples/: each .tf file of a folder whose files stand
+// alone (the documentation quotes them one by one), and each folder with a main.tf as a whole.
+func exampleNames(t *testing.T) []string {
+	t.Helper()
+	var names []string
 	err := filepath.WalkDir(examplesDir, func(path string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || filepath.Ext(path) != ".tf" {
 			return err
 		}
-		if dir := filepath.Dir(path); len(dirs) == 0 || dirs[len(dirs)-1] != dir {
-			dirs = append(dirs, dir)
+		rel, err := filepath.Rel(examplesDir, path)
+		if filepath.Base(path) == "main.tf" {
+			rel = filepath.Dir(rel)
 		}
-		return nil
+		names = append(names, filepath.ToSlash(rel))
+		return err
 	})
-	if err != nil || len(dirs) < 3 {
-		t.Fatalf("found %d example folders (%v)", len(dirs), err)
+	if err != nil || len(names) < 3 {
+		t.Fatalf("found %d examples (%v)", len(names), err)
 	}
-	return dirs
+	return names
 }
 
-// copyExample copies the .tf files of dir into work and returns their text.
-func copyExample(t *testing.T, dir, work string) string {
+// copyExample copies the example at path (a .tf file, or a folder of them) into work and returns
+// the text copied.
+func copyExample(t *testing.T, path, work string) string {
 	t.Helper()
-	files, err := filepath.Glob(filepath.Join(dir, "*.tf"))
-	if err != nil {
-		t.Fatal(err)
+	files := []string{path}
+	if filepath.Ext(path) != ".tf" {
+		var err error
+		if files, err = filepath.Glob(filepath.Join(path, "*.tf")); err != nil {
+			t.Fatal(err)
+		}
 	}
 	var all strings.Builder
 	for _, file := range files {

@@ -35,7 +35,7 @@ func hclList(ids []string) string {
 	return "[" + strings.Join(quoted, ", ") + "]"
 }
 
-func TestAccListsEveryInstanceSortedByID(t *testing.T) {
+func TestAccCVMInstancesStatusDataSource_listsEveryInstanceSortedByID(t *testing.T) {
 	// 237 is not a multiple of the page size: the last page is short.
 	emu, srv := startEmulator(t, emulator.Config{Fleets: map[string]int{testRegion: 237, "ap-shanghai": 9}, Seed: 1})
 	resource.Test(t, resource.TestCase{
@@ -57,7 +57,7 @@ func TestAccListsEveryInstanceSortedByID(t *testing.T) {
 	}
 }
 
-func TestAccReadsIDsInOrderWithMissingAndDuplicates(t *testing.T) {
+func TestAccCVMInstancesStatusDataSource_readsIDsInOrderWithMissingAndDuplicates(t *testing.T) {
 	emu, srv := startEmulator(t, emulator.Config{Fleets: map[string]int{testRegion: 400}, Seed: 2})
 	fleet := emu.Fleet(testRegion)
 	// 150 instances from the end of the listing backwards, two unknown IDs among them, and
@@ -83,7 +83,7 @@ func TestAccReadsIDsInOrderWithMissingAndDuplicates(t *testing.T) {
 	})
 }
 
-func TestAccNoIDsReadsNothingAndCallsNothing(t *testing.T) {
+func TestAccCVMInstancesStatusDataSource_noIDsReadsNothingAndCallsNothing(t *testing.T) {
 	emu, srv := startEmulator(t, emulator.Config{Fleets: map[string]int{testRegion: 20}})
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviders,
@@ -97,7 +97,7 @@ func TestAccNoIDsReadsNothingAndCallsNothing(t *testing.T) {
 	}
 }
 
-func TestAccFiltersByState(t *testing.T) {
+func TestAccCVMInstancesStatusDataSource_filtersByState(t *testing.T) {
 	emu, srv := startEmulator(t, emulator.Config{Fleets: map[string]int{testRegion: 300}, Seed: 3})
 	fleet := emu.Fleet(testRegion)
 	stopped := inStates(sortedByID(fleet), "STOPPED", "STOPPING")
@@ -136,7 +136,7 @@ func TestAccFiltersByState(t *testing.T) {
 	})
 }
 
-func TestAccRegionOverridesTheProvider(t *testing.T) {
+func TestAccCVMInstancesStatusDataSource_regionOverridesTheProvider(t *testing.T) {
 	emu, srv := startEmulator(t, emulator.Config{Fleets: map[string]int{testRegion: 30, "ap-shanghai": 12}, Seed: 4})
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviders,
@@ -147,7 +147,7 @@ func TestAccRegionOverridesTheProvider(t *testing.T) {
 	})
 }
 
-func TestAccRejectsMalformedIDAtPlan(t *testing.T) {
+func TestAccCVMInstancesStatusDataSource_malformedIDAtPlan(t *testing.T) {
 	emu, srv := startEmulator(t, emulator.Config{Fleets: map[string]int{testRegion: 3}})
 	good := emu.Fleet(testRegion)[0].ID
 	resource.Test(t, resource.TestCase{
@@ -164,7 +164,7 @@ func TestAccRejectsMalformedIDAtPlan(t *testing.T) {
 	}
 }
 
-func TestAccRejectsUnknownStateAtPlan(t *testing.T) {
+func TestAccCVMInstancesStatusDataSource_unknownStateAtPlan(t *testing.T) {
 	_, srv := startEmulator(t, emulator.Config{})
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviders,
@@ -176,7 +176,7 @@ func TestAccRejectsUnknownStateAtPlan(t *testing.T) {
 	})
 }
 
-func TestAccRejectsAMalformedReadTimeout(t *testing.T) {
+func TestAccCVMInstancesStatusDataSource_malformedReadTimeout(t *testing.T) {
 	_, srv := startEmulator(t, emulator.Config{})
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviders,
@@ -187,19 +187,7 @@ func TestAccRejectsAMalformedReadTimeout(t *testing.T) {
 	})
 }
 
-func TestAccProviderArgumentsUnknownAtPlan(t *testing.T) {
-	_, srv := startEmulator(t, emulator.Config{})
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testProviders,
-		Steps: []resource.TestStep{{
-			Config: `resource "terraform_data" "key" { input = "` + testSecretKey + `" }
-` + providerBlockWithoutKeys(srv, `secret_id = "`+testSecretID+`"`, `secret_key = terraform_data.key.output`) + listAll,
-			ExpectError: errorMatching("Provider configuration not known until apply", "every provider argument must be known"),
-		}},
-	})
-}
-
-func TestAccWrongSecretKeyShowsTheAPIError(t *testing.T) {
+func TestAccCVMInstancesStatusDataSource_wrongSecretKeyShowsTheAPIError(t *testing.T) {
 	_, srv := startEmulator(t, emulator.Config{Fleets: map[string]int{testRegion: 3}})
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviders,
@@ -212,7 +200,7 @@ func TestAccWrongSecretKeyShowsTheAPIError(t *testing.T) {
 	})
 }
 
-func TestAccReadTimeout(t *testing.T) {
+func TestAccCVMInstancesStatusDataSource_readTimeout(t *testing.T) {
 	_, srv := startEmulator(t, emulator.Config{Fleets: map[string]int{testRegion: 3}, Latency: 5 * time.Second})
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviders,
@@ -225,30 +213,7 @@ func TestAccReadTimeout(t *testing.T) {
 	})
 }
 
-func TestAccRejectsInvalidProviderArguments(t *testing.T) {
-	cases := map[string]struct {
-		argument string
-		message  string
-	}{
-		"rate_limit zero":      {`rate_limit = 0`, `rate_limit value must be none of`},
-		"rate_limit negative":  {`rate_limit = -2`, `rate_limit value must be at least 0`},
-		"max_retries negative": {`max_retries = -1`, `max_retries value must be at least 0`},
-		"protocol":             {`protocol = "FTP"`, `protocol value must be one of`},
-	}
-	for name, tc := range cases {
-		t.Run(name, func(t *testing.T) {
-			resource.Test(t, resource.TestCase{
-				ProtoV6ProviderFactories: testProviders,
-				Steps: []resource.TestStep{{
-					Config:      `provider "qcloud" { ` + tc.argument + ` }` + "\n" + `data "qcloud_cvm_instances_status" "test" {}`,
-					ExpectError: errorMatching(tc.message),
-				}},
-			})
-		})
-	}
-}
-
-func TestAccLive(t *testing.T) {
+func TestAccCVMInstancesStatusDataSource_live(t *testing.T) {
 	if liveEnv[envSecretID] == "" || liveEnv[envSecretKey] == "" || os.Getenv("QCLOUD_ACC_LIVE") != "1" {
 		t.Skip("live test against the real Tencent Cloud API: set QCLOUD_ACC_LIVE=1, " + envSecretID + " and " + envSecretKey + " to run it")
 	}

@@ -13,7 +13,7 @@ import (
 	"github.com/qcloudlabs/terraform-provider-qcloud/internal/emulator"
 )
 
-func TestAccReadSurvivesFaults(t *testing.T) {
+func TestAccCVMInstancesStatusDataSource_survivesFaults(t *testing.T) {
 	emu, srv := startEmulator(t, emulator.Config{
 		Fleets: map[string]int{testRegion: 2000},
 		Seed:   8,
@@ -32,7 +32,7 @@ func TestAccReadSurvivesFaults(t *testing.T) {
 	}
 }
 
-func TestAccFiveDataSourcesShareTheRateLimit(t *testing.T) {
+func TestAccCVMInstancesStatusDataSource_fiveShareTheRateLimit(t *testing.T) {
 	const rateLimit = 10
 	emu, srv := startEmulator(t, emulator.Config{
 		Fleets:    map[string]int{testRegion: 300, "ap-shanghai": 200, "ap-beijing": 100},
@@ -61,7 +61,7 @@ func TestAccFiveDataSourcesShareTheRateLimit(t *testing.T) {
 	}
 }
 
-func TestAccReadTimeoutEndsRetries(t *testing.T) {
+func TestAccCVMInstancesStatusDataSource_readTimeoutEndsRetries(t *testing.T) {
 	// Every call is throttled; 50 retries with backoff would take minutes.
 	_, srv := startEmulator(t, emulator.Config{Fleets: map[string]int{testRegion: 10}, Faults: emulator.Faults{Throttle: 1}})
 	start := time.Now()

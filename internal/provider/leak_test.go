@@ -12,6 +12,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/qcloudlabs/terraform-provider-qcloud/internal/acctest"
 	"github.com/qcloudlabs/terraform-provider-qcloud/internal/emulator"
 )
 
@@ -62,11 +63,11 @@ func (w *wireRecorder) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 	_, _ = rw.Write(rec.Body.Bytes())
 }
 
-// TestAccNothingLeaks runs a read that succeeds and one that fails through the provider built
+// TestAccProvider_nothingLeaks runs a read that succeeds and one that fails through the provider built
 // as a binary, with TF_LOG=TRACE, and looks for the secret key, the temporary keys, their token
 // and every request signature in Terraform's and the provider's logs, in the output and in the
 // state. As a control, the same logs must name the action and every RequestId.
-func TestAccNothingLeaks(t *testing.T) {
+func TestAccProvider_nothingLeaks(t *testing.T) {
 	const secretKey = "leak-test-secret-key-0f3a9c"
 	const roleARN = "qcs::cam::uin/100000000001:roleName/reader"
 	emu := emulator.New(emulator.Config{
@@ -80,25 +81,21 @@ func TestAccNothingLeaks(t *testing.T) {
 
 	cli := newCLI(t)
 	config := func(maxRetries int) string {
-		return fmt.Sprintf(requiredProviders+`
-provider "qcloud" {
-  secret_id   = "AKIDleaktest"
-  secret_key  = %q
-  region      = %q
-  protocol    = "HTTP"
-  endpoints   = { cvm = %q, sts = %q }
-  max_retries = %d
-  assume_role {
-    role_arn = %q
-  }
-}
-
+		return acctest.RequiredProviders + acctest.ProviderBlock(
+			acctest.Arg("secret_id", "AKIDleaktest"),
+			acctest.Arg("secret_key", secretKey),
+			acctest.Arg("region", testRegion),
+			acctest.HTTP,
+			acctest.Endpoints(endpointOf(srv)),
+			acctest.Arg("max_retries", maxRetries),
+			fmt.Sprintf("assume_role {\n    role_arn = %q\n  }", roleARN),
+		) + `
 data "qcloud_cvm_instances_status" "test" {}
 
 output "instances" {
   value = length(data.qcloud_cvm_instances_status.test.instances)
 }
-`, secretKey, testRegion, endpointOf(srv), endpointOf(srv), maxRetries, roleARN)
+`
 	}
 
 	work := t.TempDir()

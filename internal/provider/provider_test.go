@@ -1,157 +1,392 @@
 package provider
 
 import (
+	"context"
 	"fmt"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
-	"regexp"
-	"slices"
 	"strings"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
-	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
-	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
+	"github.com/qcloudlabs/terraform-provider-qcloud/internal/acctest"
 	"github.com/qcloudlabs/terraform-provider-qcloud/internal/emulator"
 )
 
-// testProviders runs the provider in the test process, for every test step's Terraform CLI.
-var testProviders = map[string]func() (tfprotov6.ProviderServer, error){
-	"qcloud": providerserver.NewProtocol6WithError(New("test")()),
-}
-
-const (
-	testSecretID  = "AKIDacceptancetest"
-	testSecretKey = "acceptance-test-secret-key"
-	testRegion    = "ap-guangzhou"
-)
-
-// testDir is a folder of the test run's own, removed when it ends.
-var testDir string
-
-// liveEnv is the TENCENTCLOUD_* environment the tests started with, which TestMain clears; the
-// live test puts it back.
-var liveEnv = map[string]string{}
-
-// TestMain makes the tests hermetic: they see no TENCENTCLOUD_* variable of the developer's
-// and no ~/.tccli, and Terraform reads a CLI configuration of their own, not the user's (which
-// may hold dev_overrides, or be a file that does not exist).
-func TestMain(m *testing.M) {
-	for _, kv := range os.Environ() {
-		if name, value, _ := strings.Cut(kv, "="); strings.HasPrefix(name, "TENCENTCLOUD_") {
-			liveEnv[name] = value
-			os.Unsetenv(name)
+func TestProvider_secretsAreSensitive(t *testing.T) {
+	var resp provider.SchemaResponse
+	New("test")().Schema(context.Background(), provider.SchemaRequest{}, &resp)
+	for _, name := range []string{"secret_key", "security_token"} {
+		if !resp.Schema.Attributes[name].(schema.StringAttribute).Sensitive {
+			t.Errorf("%s is not sensitive", name)
 		}
 	}
-	dir, err := os.MkdirTemp("", "qcloud-provider-test")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	testDir = dir
-	cliConfig := filepath.Join(dir, "terraformrc")
-	if err := os.WriteFile(cliConfig, nil, 0o600); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	os.Setenv("TF_CLI_CONFIG_FILE", cliConfig)
-	os.Setenv(envSharedCredentialsDir, filepath.Join(dir, "no-tccli"))
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
 }
 
-// startEmulator serves an emulator of cfg (which accepts the test keys) for the test's length.
-func startEmulator(t *testing.T, cfg emulator.Config) (*emulator.Emulator, *httptest.Server) {
+func resolved(t *testing.T, config qcloudProviderModel) (clientConfig, diag.Diagnostics) {
 	t.Helper()
-	cfg.Keys = map[string]string{testSecretID: testSecretKey}
-	emu := emulator.New(cfg)
-	srv := httptest.NewServer(emu)
-	t.Cleanup(srv.Close)
-	return emu, srv
+	t.Setenv(envSecretID, testSecretID)
+	t.Setenv(envSecretKey, testSecretKey)
+	return resolveClientConfig(config)
 }
 
-func endpointOf(srv *httptest.Server) string {
-	return strings.TrimPrefix(srv.URL, "http://")
-}
-
-// providerBlock configures the provider for srv with the test keys and region; extra adds
-// arguments.
-func providerBlock(srv *httptest.Server, extra ...string) string {
-	keys := []string{
-		fmt.Sprintf("secret_id  = %q", testSecretID),
-		fmt.Sprintf("secret_key = %q", testSecretKey),
-		fmt.Sprintf("region     = %q", testRegion),
+func TestProvider_plainHTTPToAnotherMachineWarns(t *testing.T) {
+	for endpoint, warns := range map[string]bool{
+		"cvm.internal.example.com": true,
+		"10.0.0.8:8080":            true,
+		"127.0.0.1:8080":           false,
+		"[::1]:8080":               false,
+		"localhost:8080":           false,
+	} {
+		config := qcloudProviderModel{
+			Protocol:  types.StringValue("HTTP"),
+			Endpoints: &endpointsModel{CVM: types.StringValue(endpoint)},
+		}
+		_, diags := resolved(t, config)
+		if diags.HasError() {
+			t.Fatal(diags)
+		}
+		warned := len(diags.Warnings()) == 1 && diags.Warnings()[0].Summary() == "Requests are not encrypted" &&
+			strings.Contains(diags.Warnings()[0].Detail(), endpoint)
+		if warned != warns {
+			t.Errorf("HTTP to %s: warning %v, want %v (%v)", endpoint, warned, warns, diags)
+		}
 	}
-	return providerBlockWithoutKeys(srv, append(keys, extra...)...)
+	if _, diags := resolved(t, qcloudProviderModel{Endpoints: &endpointsModel{CVM: types.StringValue("cvm.internal.example.com")}}); len(diags) != 0 {
+		t.Errorf("HTTPS to another machine gave %v", diags)
+	}
+	// STS counts only when a role is assumed.
+	assuming := qcloudProviderModel{
+		Protocol:   types.StringValue("HTTP"),
+		Endpoints:  &endpointsModel{CVM: types.StringValue("127.0.0.1:8080"), STS: types.StringValue("sts.internal.example.com")},
+		AssumeRole: &assumeRoleModel{RoleARN: types.StringValue("qcs::cam::uin/1:roleName/r")},
+	}
+	if _, diags := resolved(t, assuming); len(diags.Warnings()) != 1 || !strings.Contains(diags.Warnings()[0].Detail(), "sts.internal.example.com") {
+		t.Errorf("HTTP to a remote STS gave %v", diags)
+	}
 }
 
-// providerBlockWithoutKeys points every endpoint of the provider (CVM, STS and the metadata
-// service) at srv and leaves credentials to other sources; extra adds arguments.
-func providerBlockWithoutKeys(srv *httptest.Server, extra ...string) string {
-	return fmt.Sprintf(`
-provider "qcloud" {
-  protocol  = "HTTP"
-  endpoints = { cvm = %[1]q, sts = %[1]q, metadata = %[1]q }
-  %[2]s
-}
-`, endpointOf(srv), strings.Join(extra, "\n  "))
+// TestAccProvider_httpsIsTheDefault points the provider, with no protocol set, at an emulator behind TLS
+// with a certificate nobody trusts: the read fails in the TLS handshake, which shows that the
+// provider spoke HTTPS and checked the certificate.
+func TestAccProvider_httpsIsTheDefault(t *testing.T) {
+	emu := emulator.New(emulator.Config{Keys: map[string]string{testSecretID: testSecretKey}})
+	srv := httptest.NewTLSServer(emu)
+	defer srv.Close()
+	config := acctest.ProviderBlock(append(acctest.Keys(testSecretID, testSecretKey), acctest.Endpoints(strings.TrimPrefix(srv.URL, "https://")))...) + listAll
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviders,
+		Steps: []resource.TestStep{{
+			Config:      config,
+			ExpectError: errorMatching("Unable to read CVM instance states", "Post \"https://", "x509: certificate signed by unknown authority"),
+		}},
+	})
 }
 
-// expectInstances is the value of `instances` for these instances, in this order.
-func expectInstances(instances []emulator.Instance) knownvalue.Check {
-	checks := make([]knownvalue.Check, len(instances))
-	for i, inst := range instances {
-		checks[i] = knownvalue.ObjectExact(map[string]knownvalue.Check{
-			"id":    knownvalue.StringExact(inst.ID),
-			"state": knownvalue.StringExact(inst.State),
+func TestAccProvider_invalidArguments(t *testing.T) {
+	cases := map[string]struct {
+		argument string
+		message  string
+	}{
+		"rate_limit zero":      {`rate_limit = 0`, `rate_limit value must be none of`},
+		"rate_limit negative":  {`rate_limit = -2`, `rate_limit value must be at least 0`},
+		"max_retries negative": {`max_retries = -1`, `max_retries value must be at least 0`},
+		"protocol":             {`protocol = "FTP"`, `protocol value must be one of`},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: testProviders,
+				Steps: []resource.TestStep{{
+					Config:      acctest.ProviderBlock(tc.argument) + listAll,
+					ExpectError: errorMatching(tc.message),
+				}},
+			})
 		})
 	}
-	return knownvalue.ListExact(checks)
 }
 
-// expectStates is the value of `states` for these instances.
-func expectStates(instances []emulator.Instance) knownvalue.Check {
-	checks := make(map[string]knownvalue.Check, len(instances))
-	for _, inst := range instances {
-		checks[inst.ID] = knownvalue.StringExact(inst.State)
+func TestAccProvider_argumentsUnknownAtPlan(t *testing.T) {
+	_, srv := startEmulator(t, emulator.Config{})
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviders,
+		Steps: []resource.TestStep{{
+			Config: `resource "terraform_data" "key" { input = "` + testSecretKey + `" }
+` + providerBlockWithoutKeys(srv, `secret_id = "`+testSecretID+`"`, `secret_key = terraform_data.key.output`) + listAll,
+			ExpectError: errorMatching("Provider configuration not known until apply", "every provider argument must be known"),
+		}},
+	})
+}
+
+func TestAccProvider_invalidEndpoints(t *testing.T) {
+	cases := map[string]struct {
+		argument string
+		env      string
+		message  []string
+	}{
+		"endpoint with a scheme": {argument: `endpoints = { cvm = "https://cvm.example.com" }`,
+			message: []string{"endpoints.cvm", "must be host[:port] with no scheme or path"}},
+		"domain that makes no host name": {argument: `domain = "example.com/api"`,
+			message: []string{"Invalid domain", `The domain "example.com/api" does not make host names`}},
+		"protocol from the environment": {env: "ftp",
+			message: []string{"Invalid protocol", envProtocol + ` is "ftp"; it must be HTTPS or HTTP`}},
 	}
-	return knownvalue.MapExact(checks)
-}
-
-func expectStrings(values []string) knownvalue.Check {
-	checks := make([]knownvalue.Check, len(values))
-	for i, v := range values {
-		checks[i] = knownvalue.StringExact(v)
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			t.Setenv(envProtocol, tc.env)
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: testProviders,
+				Steps: []resource.TestStep{{
+					Config:      acctest.ProviderBlock(tc.argument) + listAll,
+					ExpectError: errorMatching(tc.message...),
+				}},
+			})
+		})
 	}
-	return knownvalue.ListExact(checks)
 }
 
-// sortedByID is the fleet in the order the data source lists it when reading a whole region.
-func sortedByID(fleet []emulator.Instance) []emulator.Instance {
-	sorted := slices.Clone(fleet)
-	slices.SortFunc(sorted, func(a, b emulator.Instance) int { return strings.Compare(a.ID, b.ID) })
-	return sorted
-}
-
-func inStates(fleet []emulator.Instance, states ...string) []emulator.Instance {
-	var kept []emulator.Instance
-	for _, inst := range fleet {
-		if slices.Contains(states, inst.State) {
-			kept = append(kept, inst)
+// writeProfile writes the tccli files of a profile into dir.
+func writeProfile(t *testing.T, dir, name, credential, configure string) {
+	t.Helper()
+	if err := os.WriteFile(filepath.Join(dir, name+".credential"), []byte(credential), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if configure != "" {
+		if err := os.WriteFile(filepath.Join(dir, name+".configure"), []byte(configure), 0o600); err != nil {
+			t.Fatal(err)
 		}
 	}
-	return kept
 }
 
-// errorMatching matches an error that contains each of parts, in order, however Terraform wraps
-// its lines: a space in a part matches any run of white space.
-func errorMatching(parts ...string) *regexp.Regexp {
-	quoted := make([]string, len(parts))
-	for i, part := range parts {
-		quoted[i] = strings.Join(strings.Fields(regexp.QuoteMeta(part)), `\s+`)
+func testKeysJSON() string {
+	return `{"secretId": "` + testSecretID + `", "secretKey": "` + testSecretKey + `"}`
+}
+
+func TestAccProvider_credentialsFromEnvironment(t *testing.T) {
+	emu, srv := startEmulator(t, emulator.Config{Fleets: map[string]int{testRegion: 8, "ap-shanghai": 6}, Seed: 5})
+	t.Setenv(envSecretID, testSecretID)
+	t.Setenv(envSecretKey, testSecretKey)
+	t.Setenv(envRegion, "ap-shanghai")
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviders,
+		Steps: []resource.TestStep{{
+			Config:            providerBlockWithoutKeys(srv) + listAll,
+			ConfigStateChecks: expectRead(sortedByID(emu.Fleet("ap-shanghai")), nil),
+		}},
+	})
+}
+
+func TestAccProvider_credentialsFromTccliProfile(t *testing.T) {
+	emu, srv := startEmulator(t, emulator.Config{Fleets: map[string]int{testRegion: 8, "ap-shanghai": 6}, Seed: 6})
+	dir := t.TempDir()
+	writeProfile(t, dir, "work", testKeysJSON(), `{"_sys_param": {"region": "ap-shanghai", "output": "json"}}`)
+	writeProfile(t, dir, "default", `{"secretId": "AKIDother", "secretKey": "other"}`, "")
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviders,
+		Steps: []resource.TestStep{
+			{
+				// The profile's region applies when neither the block nor the environment sets one.
+				Config:            providerBlockWithoutKeys(srv, `profile = "work"`, `shared_credentials_dir = "`+dir+`"`) + listAll,
+				ConfigStateChecks: expectRead(sortedByID(emu.Fleet("ap-shanghai")), nil),
+			},
+			{
+				PreConfig: func() {
+					t.Setenv(envProfile, "work")
+					t.Setenv(envSharedCredentialsDir, dir)
+				},
+				Config:            providerBlockWithoutKeys(srv, `region = "`+testRegion+`"`) + listAll,
+				ConfigStateChecks: expectRead(sortedByID(emu.Fleet(testRegion)), nil),
+			},
+		},
+	})
+}
+
+func TestAccProvider_keysTakePrecedenceOverTheProfile(t *testing.T) {
+	emu, srv := startEmulator(t, emulator.Config{Fleets: map[string]int{testRegion: 5}, Seed: 7})
+	dir := t.TempDir()
+	writeProfile(t, dir, "default", `{"secretId": "AKIDother", "secretKey": "other"}`, "")
+	t.Setenv(envSharedCredentialsDir, dir)
+	t.Setenv(envSecretID, testSecretID)
+	t.Setenv(envSecretKey, testSecretKey)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviders,
+		Steps: []resource.TestStep{{
+			Config:            providerBlockWithoutKeys(srv) + listAll,
+			ConfigStateChecks: expectRead(sortedByID(emu.Fleet(testRegion)), nil),
+		}},
+	})
+}
+
+func TestAccProvider_missingCredentialsNameEveryWayToSupplyThem(t *testing.T) {
+	_, srv := startEmulator(t, emulator.Config{})
+	t.Setenv(envSecretID, "") // empty counts as unset
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviders,
+		Steps: []resource.TestStep{{
+			Config: providerBlockWithoutKeys(srv) + listAll,
+			ExpectError: errorMatching("No usable Tencent Cloud credentials", "secret_id and secret_key",
+				envSecretID, envSecretKey, "a tccli profile", "no-tccli/default.credential"),
+		}},
+	})
+}
+
+func TestAccProvider_credentialErrors(t *testing.T) {
+	_, srv := startEmulator(t, emulator.Config{})
+	dir := t.TempDir()
+	writeProfile(t, dir, "broken", `{"secretId": "AKID`, "")
+	writeProfile(t, dir, "empty", `{"secretId": ""}`, "")
+	writeProfile(t, dir, "badregion", testKeysJSON(), `{"_sys_param": ["not", "an", "object"]}`)
+	// A folder where the file should be: unreadable even for root, who can read any file.
+	if err := os.Mkdir(filepath.Join(dir, "unreadable.credential"), 0o700); err != nil {
+		t.Fatal(err)
 	}
-	return regexp.MustCompile(strings.Join(quoted, `[\s\S]*`))
+	cases := map[string]struct {
+		arguments []string
+		message   []string
+	}{
+		"secret_id without secret_key": {[]string{`secret_id = "AKIDonly"`},
+			[]string{"secret_id is set", "but secret_key is not: set secret_key or " + envSecretKey}},
+		"secret_key without secret_id": {[]string{`secret_key = "only"`},
+			[]string{"secret_key is set", "but secret_id is not: set secret_id or " + envSecretID}},
+		"chosen profile that does not exist": {[]string{`profile = "nosuch"`, `shared_credentials_dir = "` + dir + `"`},
+			[]string{`the tccli profile "nosuch" was chosen`, "nosuch.credential does not exist"}},
+		"malformed credential file": {[]string{`profile = "broken"`, `shared_credentials_dir = "` + dir + `"`},
+			[]string{"broken.credential is not valid JSON (at byte 18)"}},
+		"credential file without keys": {[]string{`profile = "empty"`, `shared_credentials_dir = "` + dir + `"`},
+			[]string{"empty.credential has no secretId or no secretKey"}},
+		"unreadable credential file": {[]string{`profile = "unreadable"`, `shared_credentials_dir = "` + dir + `"`},
+			[]string{`the tccli profile "unreadable" cannot be used: cannot read`, "unreadable.credential: is a directory"}},
+		"malformed configure file": {[]string{`profile = "badregion"`, `shared_credentials_dir = "` + dir + `"`},
+			[]string{"Unable to read the region of the tccli profile", "badregion.configure does not have the fields"}},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: testProviders,
+				Steps: []resource.TestStep{{
+					Config:      providerBlockWithoutKeys(srv, tc.arguments...) + listAll,
+					ExpectError: errorMatching(tc.message...),
+				}},
+			})
+		})
+	}
+}
+
+const testRoleARN = "qcs::cam::uin/100000000001:roleName/reader"
+
+func TestAccProvider_credentialsFromCAMRole(t *testing.T) {
+	emu, srv := startEmulator(t, emulator.Config{Fleets: map[string]int{testRegion: 12}, Seed: 10, InstanceRoles: []string{"reader"}})
+	block := providerBlockWithoutKeys(srv, "%s") + listAll
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviders,
+		Steps: []resource.TestStep{
+			{
+				Config:            fmt.Sprintf(block, `cam_role_name = "reader"`),
+				ConfigStateChecks: expectRead(sortedByID(emu.Fleet(testRegion)), nil),
+			},
+			{
+				PreConfig:         func() { t.Setenv(envCAMRoleName, "reader") },
+				Config:            fmt.Sprintf(block, ""),
+				ConfigStateChecks: expectRead(sortedByID(emu.Fleet(testRegion)), nil),
+			},
+		},
+	})
+	if len(emu.Stats().Tokens) == 0 {
+		t.Fatal("no request was signed with the role's token")
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviders,
+		Steps: []resource.TestStep{{
+			Config:      fmt.Sprintf(block, `cam_role_name = "writer"`),
+			ExpectError: errorMatching("Unable to obtain Tencent Cloud credentials", `the CAM role "writer" gave no keys`, "no such role is bound to this instance (HTTP 404)"),
+		}},
+	})
+}
+
+func TestAccProvider_assumeRole(t *testing.T) {
+	emu, srv := startEmulator(t, emulator.Config{Fleets: map[string]int{testRegion: 12}, Seed: 11, Roles: map[string]string{testRoleARN: "ext-42"}})
+	t.Setenv(envSecretID, testSecretID)
+	t.Setenv(envSecretKey, testSecretKey)
+	block := providerBlockWithoutKeys(srv, "%s") + listAll
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviders,
+		Steps: []resource.TestStep{
+			{
+				Config: fmt.Sprintf(block, `assume_role {
+    role_arn         = "`+testRoleARN+`"
+    session_name     = "acceptance"
+    session_duration = 900
+    external_id      = "ext-42"
+  }`),
+				ConfigStateChecks: expectRead(sortedByID(emu.Fleet(testRegion)), nil),
+			},
+			{
+				PreConfig: func() {
+					t.Setenv(envAssumeRoleARN, testRoleARN)
+					t.Setenv(envAssumeRoleExternalID, "ext-42")
+					t.Setenv(envAssumeRoleSessionDuration, "900")
+				},
+				Config:            fmt.Sprintf(block, ""),
+				ConfigStateChecks: expectRead(sortedByID(emu.Fleet(testRegion)), nil),
+			},
+		},
+	})
+	s := emu.Stats()
+	if s.AssumedRoles == 0 || len(s.Tokens) == 0 {
+		t.Fatalf("%d roles assumed and %d tokens used: the reads were not signed with the role's keys", s.AssumedRoles, len(s.Tokens))
+	}
+	for _, tc := range []struct {
+		env, value string
+		message    []string
+	}{
+		{envAssumeRoleExternalID, "wrong", []string{"Unable to obtain Tencent Cloud credentials", "STS AssumeRole of " + testRoleARN, "InvalidParameter.ExternalIdError"}},
+		{envAssumeRoleSessionDuration, "two hours", []string{envAssumeRoleSessionDuration, `is "two hours"; it must be a number of seconds from 1 to 43200`}},
+	} {
+		t.Setenv(tc.env, tc.value)
+		resource.Test(t, resource.TestCase{
+			ProtoV6ProviderFactories: testProviders,
+			Steps:                    []resource.TestStep{{Config: fmt.Sprintf(block, ""), ExpectError: errorMatching(tc.message...)}},
+		})
+	}
+}
+
+// TestAccProvider_credentialPrecedence sets several sources at once: keys win over the profile, the
+// profile over the CAM role, and the CAM role is not even asked when something comes first.
+func TestAccProvider_credentialPrecedence(t *testing.T) {
+	emu, srv := startEmulator(t, emulator.Config{Fleets: map[string]int{testRegion: 6}, Seed: 12, InstanceRoles: []string{"reader"}})
+	dir := t.TempDir()
+	writeProfile(t, dir, "default", testKeysJSON(), "")
+	t.Setenv(envCAMRoleName, "reader")
+	block := providerBlockWithoutKeys(srv)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviders,
+		Steps: []resource.TestStep{
+			{
+				// The profile comes before the CAM role.
+				PreConfig:         func() { t.Setenv(envSharedCredentialsDir, dir) },
+				Config:            block + listAll,
+				ConfigStateChecks: expectRead(sortedByID(emu.Fleet(testRegion)), nil),
+			},
+			{
+				// Keys come before the profile, whose keys here are not the emulator's.
+				PreConfig: func() {
+					writeProfile(t, dir, "default", `{"secretId": "AKIDother", "secretKey": "other"}`, "")
+					t.Setenv(envSecretID, testSecretID)
+					t.Setenv(envSecretKey, testSecretKey)
+				},
+				Config:            block + listAll,
+				ConfigStateChecks: expectRead(sortedByID(emu.Fleet(testRegion)), nil),
+			},
+		},
+	})
+	if n := emu.Stats().MetadataRequests; n != 0 {
+		t.Fatalf("the metadata service was asked %d times although keys came first", n)
+	}
 }

@@ -1,19 +1,19 @@
 package provider
 
 import (
-	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
+	"github.com/qcloudlabs/terraform-provider-qcloud/internal/acctest"
 	"github.com/qcloudlabs/terraform-provider-qcloud/internal/emulator"
 )
 
-// TestAccReadErrorsSayWhatToDo shows the message of each way a read can fail: what happened,
+// TestAccCVMInstancesStatusDataSource_readErrorsSayWhatToDo shows the message of each way a read can fail: what happened,
 // with the API's code and RequestId where there is one, and what to do.
-func TestAccReadErrorsSayWhatToDo(t *testing.T) {
+func TestAccCVMInstancesStatusDataSource_readErrorsSayWhatToDo(t *testing.T) {
 	gateway := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		http.Error(w, "<html><h1>502 Bad Gateway</h1></html>", http.StatusBadGateway)
 	}))
@@ -51,15 +51,9 @@ func TestAccReadErrorsSayWhatToDo(t *testing.T) {
 		{
 			name: "an endpoint nobody listens on",
 			config: func(*httptest.Server) string {
-				return fmt.Sprintf(`provider "qcloud" {
-  secret_id  = %q
-  secret_key = %q
-  protocol   = "HTTP"
-  endpoints  = { cvm = "127.0.0.1:9" }
-}
-`, testSecretID, testSecretKey) + listAll
+				return acctest.ProviderBlock(append(acctest.Keys(testSecretID, testSecretKey), acctest.HTTP, acctest.Endpoints("127.0.0.1:9"), "max_retries = 1")...) + listAll
 			},
-			message: []string{"connection refused", "The API could not be reached. Check the endpoint (endpoints.cvm, domain, protocol)"},
+			message: []string{"after 2 attempts", "connection refused", "The API could not be reached. Check the endpoint (endpoints.cvm, domain, protocol)"},
 		},
 	}
 	for _, tc := range cases {
@@ -68,33 +62,6 @@ func TestAccReadErrorsSayWhatToDo(t *testing.T) {
 			resource.Test(t, resource.TestCase{
 				ProtoV6ProviderFactories: testProviders,
 				Steps:                    []resource.TestStep{{Config: tc.config(srv), ExpectError: errorMatching(append([]string{"Unable to read CVM instance states"}, tc.message...)...)}},
-			})
-		})
-	}
-}
-
-func TestAccRejectsInvalidEndpoints(t *testing.T) {
-	cases := map[string]struct {
-		argument string
-		env      string
-		message  []string
-	}{
-		"endpoint with a scheme": {argument: `endpoints = { cvm = "https://cvm.example.com" }`,
-			message: []string{"endpoints.cvm", "must be host[:port] with no scheme or path"}},
-		"domain that makes no host name": {argument: `domain = "example.com/api"`,
-			message: []string{"Invalid domain", `The domain "example.com/api" does not make host names`}},
-		"protocol from the environment": {env: "ftp",
-			message: []string{"Invalid protocol", envProtocol + ` is "ftp"; it must be HTTPS or HTTP`}},
-	}
-	for name, tc := range cases {
-		t.Run(name, func(t *testing.T) {
-			t.Setenv(envProtocol, tc.env)
-			resource.Test(t, resource.TestCase{
-				ProtoV6ProviderFactories: testProviders,
-				Steps: []resource.TestStep{{
-					Config:      `provider "qcloud" { ` + tc.argument + ` }` + "\n" + listAll,
-					ExpectError: errorMatching(tc.message...),
-				}},
 			})
 		})
 	}

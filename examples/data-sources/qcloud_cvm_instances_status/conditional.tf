@@ -1,6 +1,10 @@
 # The states map answers "is this instance running?" in an expression.
+data "qcloud_cvm_instances_status" "database" {
+  instance_ids = ["ins-db000001"]
+}
+
 locals {
-  database_state = lookup(data.qcloud_cvm_instances_status.all.states, "ins-db000001", "TERMINATED")
+  database_state = lookup(data.qcloud_cvm_instances_status.database.states, "ins-db000001", "TERMINATED")
 }
 
 output "maintenance_page" {

@@ -1,4 +1,8 @@
 # A precondition stops the plan of a release while a web server is not running.
+data "qcloud_cvm_instances_status" "web" {
+  instance_ids = ["ins-web00001", "ins-web00002", "ins-web00003"]
+}
+
 resource "terraform_data" "release" {
   input = "release-42"
 

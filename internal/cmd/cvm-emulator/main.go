@@ -18,6 +18,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/qcloudlabs/terraform-provider-qcloud/internal/acctest"
 	"github.com/qcloudlabs/terraform-provider-qcloud/internal/emulator"
 )
 
@@ -122,7 +123,8 @@ func printBanner(emu *emulator.Emulator, o options, addr string) {
 		fmt.Printf("  %-16s %d instances\n", region, len(emu.Fleet(region)))
 	}
 	fmt.Printf("  export TENCENTCLOUD_SECRET_ID=%s TENCENTCLOUD_SECRET_KEY=%s\n", o.secretID, o.secretKey)
-	fmt.Printf("  provider \"qcloud\" {\n    protocol  = \"HTTP\"\n    endpoints = { cvm = %q }\n  }\n", addr)
+	block := acctest.ProviderBlock(acctest.HTTP, acctest.Endpoints(addr))
+	fmt.Print("  " + strings.ReplaceAll(strings.TrimSuffix(block, "\n"), "\n", "\n  ") + "\n")
 }
 
 func printStats(s emulator.Stats) {

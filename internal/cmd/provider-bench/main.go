@@ -22,6 +22,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/qcloudlabs/terraform-provider-qcloud/internal/acctest"
 	"github.com/qcloudlabs/terraform-provider-qcloud/internal/emulator"
 )
 
@@ -187,40 +188,21 @@ func writeConfig(dir, endpoint string, o options, ids []string) error {
 			return err
 		}
 	}
-	config := fmt.Sprintf(`
-terraform {
-  required_providers {
-    qcloud = { source = "qcloudlabs/qcloud" }
-  }
-}
-
+	config := acctest.RequiredProviders + `
 variable "ids" {
   type    = list(string)
   default = null
 }
-
-provider "qcloud" {
-  region     = %q
-  protocol   = "HTTP"
-  endpoints  = { cvm = %q }
-  rate_limit = %g
-}
-
+` + acctest.ProviderBlock(acctest.Arg("region", region), acctest.HTTP, acctest.Endpoints(endpoint), acctest.Arg("rate_limit", o.rateLimit)) + `
 data "qcloud_cvm_instances_status" "bench" {
-  %s
+  ` + arguments + `
 }
 
 output "count" {
   value = length(data.qcloud_cvm_instances_status.bench.instances)
 }
-`, region, endpoint, o.rateLimit, arguments)
-	cliConfig := fmt.Sprintf(`provider_installation {
-  dev_overrides {
-    "registry.terraform.io/qcloudlabs/qcloud" = %q
-  }
-  direct {}
-}
-`, o.providerDir)
+`
+	cliConfig := acctest.DevOverrides("registry.terraform.io", o.providerDir)
 	return errors.Join(
 		os.WriteFile(filepath.Join(dir, "main.tf"), []byte(config), 0o600),
 		os.WriteFile(filepath.Join(dir, "terraformrc"), []byte(cliConfig), 0o600),

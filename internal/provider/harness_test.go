@@ -1,0 +1,150 @@
+package provider
+
+import (
+	"fmt"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+
+	"github.com/qcloudlabs/terraform-provider-qcloud/internal/acctest"
+	"github.com/qcloudlabs/terraform-provider-qcloud/internal/emulator"
+)
+
+// testProviders runs the provider in the test process, for every test step's Terraform CLI.
+var testProviders = map[string]func() (tfprotov6.ProviderServer, error){
+	"qcloud": providerserver.NewProtocol6WithError(New("test")()),
+}
+
+const (
+	testSecretID  = "AKIDacceptancetest"
+	testSecretKey = "acceptance-test-secret-key"
+	testRegion    = "ap-guangzhou"
+)
+
+// testDir is a folder of the test run's own, removed when it ends.
+var testDir string
+
+// liveEnv is the TENCENTCLOUD_* environment the tests started with, which TestMain clears; the
+// live test puts it back.
+var liveEnv = map[string]string{}
+
+// TestMain makes the tests hermetic: they see no TENCENTCLOUD_* variable of the developer's
+// and no ~/.tccli, and Terraform reads a CLI configuration of their own, not the user's (which
+// may hold dev_overrides, or be a file that does not exist).
+func TestMain(m *testing.M) {
+	for _, kv := range os.Environ() {
+		if name, value, _ := strings.Cut(kv, "="); strings.HasPrefix(name, "TENCENTCLOUD_") {
+			liveEnv[name] = value
+			os.Unsetenv(name)
+		}
+	}
+	dir, err := os.MkdirTemp("", "qcloud-provider-test")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	testDir = dir
+	cliConfig := filepath.Join(dir, "terraformrc")
+	if err := os.WriteFile(cliConfig, nil, 0o600); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	os.Setenv("TF_CLI_CONFIG_FILE", cliConfig)
+	os.Setenv(envSharedCredentialsDir, filepath.Join(dir, "no-tccli"))
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// startEmulator serves an emulator of cfg (which accepts the test keys) for the test's length.
+func startEmulator(t *testing.T, cfg emulator.Config) (*emulator.Emulator, *httptest.Server) {
+	t.Helper()
+	cfg.Keys = map[string]string{testSecretID: testSecretKey}
+	emu := emulator.New(cfg)
+	srv := httptest.NewServer(emu)
+	t.Cleanup(srv.Close)
+	return emu, srv
+}
+
+func endpointOf(srv *httptest.Server) string {
+	return strings.TrimPrefix(srv.URL, "http://")
+}
+
+// providerBlock configures the provider for srv with the test keys and region; extra adds
+// arguments.
+func providerBlock(srv *httptest.Server, extra ...string) string {
+	args := append(acctest.Keys(testSecretID, testSecretKey), acctest.Arg("region", testRegion))
+	return providerBlockWithoutKeys(srv, append(args, extra...)...)
+}
+
+// providerBlockWithoutKeys points every endpoint of the provider (CVM, STS and the metadata
+// service) at srv and leaves credentials to other sources; extra adds arguments.
+func providerBlockWithoutKeys(srv *httptest.Server, extra ...string) string {
+	return acctest.ProviderBlock(append([]string{acctest.HTTP, acctest.Endpoints(endpointOf(srv))}, extra...)...)
+}
+
+// expectInstances is the value of `instances` for these instances, in this order.
+func expectInstances(instances []emulator.Instance) knownvalue.Check {
+	checks := make([]knownvalue.Check, len(instances))
+	for i, inst := range instances {
+		checks[i] = knownvalue.ObjectExact(map[string]knownvalue.Check{
+			"id":    knownvalue.StringExact(inst.ID),
+			"state": knownvalue.StringExact(inst.State),
+		})
+	}
+	return knownvalue.ListExact(checks)
+}
+
+// expectStates is the value of `states` for these instances.
+func expectStates(instances []emulator.Instance) knownvalue.Check {
+	checks := make(map[string]knownvalue.Check, len(instances))
+	for _, inst := range instances {
+		checks[inst.ID] = knownvalue.StringExact(inst.State)
+	}
+	return knownvalue.MapExact(checks)
+}
+
+func expectStrings(values []string) knownvalue.Check {
+	checks := make([]knownvalue.Check, len(values))
+	for i, v := range values {
+		checks[i] = knownvalue.StringExact(v)
+	}
+	return knownvalue.ListExact(checks)
+}
+
+// sortedByID is the fleet in the order the data source lists it when reading a whole region.
+func sortedByID(fleet []emulator.Instance) []emulator.Instance {
+	sorted := slices.Clone(fleet)
+	slices.SortFunc(sorted, func(a, b emulator.Instance) int { return strings.Compare(a.ID, b.ID) })
+	return sorted
+}
+
+func inStates(fleet []emulator.Instance, states ...string) []emulator.Instance {
+	var kept []emulator.Instance
+	for _, inst := range fleet {
+		if slices.Contains(states, inst.State) {
+			kept = append(kept, inst)
+		}
+	}
+	return kept
+}
+
+// errorMatching matches an error that contains each of parts, in order, however Terraform wraps
+// its lines: a space in a part matches any run of white space.
+func errorMatching(parts ...string) *regexp.Regexp {
+	quoted := make([]string, len(parts))
+	for i, part := range parts {
+		quoted[i] = strings.Join(strings.Fields(regexp.QuoteMeta(part)), `\s+`)
+	}
+	return regexp.MustCompile(strings.Join(quoted, `[\s\S]*`))
+}
+
+const listAll = `data "qcloud_cvm_instances_status" "test" {}`
