@@ -2,6 +2,8 @@ module github.com/qcloudlabs/terraform-provider-qcloud
 
 go 1.26.8
 
+// tencentcloud/cvm v1.3.183 asks for tencentcloud/common v1.3.183, which the module proxy does not
+// serve; without it, Go takes the newer common that the require block names.
 exclude github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common v1.3.183
 
 require (

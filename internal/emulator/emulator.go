@@ -41,7 +41,8 @@ type Config struct {
 	RateLimit float64
 	// Latency is added to every answer.
 	Latency time.Duration
-	// Now is the server's clock, against which request timestamps are checked. Nil means time.Now.
+	// Now is the server's one clock: request timestamps, the expiry of temporary keys, the rate
+	// limit and the statistics all read it. Nil means time.Now.
 	Now func() time.Time
 	// Faults are the failures to inject.
 	Faults Faults
@@ -159,13 +160,6 @@ func (e *Emulator) Put(region string, inst Instance) error {
 	defer e.mu.Unlock()
 	e.fleet(region).put(inst)
 	return nil
-}
-
-// Delete removes an instance, as termination does; it reports whether the instance existed.
-func (e *Emulator) Delete(region, id string) bool {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	return e.fleet(region).delete(id)
 }
 
 // Stats returns a copy of what the emulator has seen so far.
@@ -295,7 +289,7 @@ func (e *Emulator) admit(action string) *apiError {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	e.stats.Calls[action]++
-	e.countRate(time.Now())
+	e.countRate(e.now())
 	if !e.limiters[action].AllowN(e.now(), 1) {
 		e.stats.Throttled++
 		return &apiError{"RequestLimitExceeded", "Your current request times exceeds the limit of " + action + "; please try again later."}
@@ -318,7 +312,7 @@ func (e *Emulator) begin(r *http.Request) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if e.stats.FirstRequest.IsZero() {
-		e.stats.FirstRequest = time.Now()
+		e.stats.FirstRequest = e.now()
 	}
 	e.stats.Requests++
 	e.inFlight++
@@ -332,7 +326,7 @@ func (e *Emulator) end() {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	e.inFlight--
-	e.stats.LastResponse = time.Now()
+	e.stats.LastResponse = e.now()
 }
 
 func sleep(ctx context.Context, d time.Duration) error {

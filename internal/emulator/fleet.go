@@ -87,17 +87,17 @@ func (f *fleet) put(inst Instance) {
 	f.instances = append(f.instances, inst)
 }
 
-func (f *fleet) delete(id string) bool {
+// delete removes an instance, as termination does.
+func (f *fleet) delete(id string) {
 	i, ok := f.index[id]
 	if !ok {
-		return false
+		return
 	}
 	f.instances = slices.Delete(f.instances, i, i+1)
 	delete(f.index, id)
 	for j := i; j < len(f.instances); j++ {
 		f.index[f.instances[j].ID] = j
 	}
-	return true
 }
 
 // matching returns the instances whose IDs are in ids (every instance when ids is empty, as the

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -355,6 +356,27 @@ func TestAccProvider_assumeRole(t *testing.T) {
 			Steps:                    []resource.TestStep{{Config: fmt.Sprintf(block, ""), ExpectError: errorMatching(tc.message...)}},
 		})
 	}
+}
+
+// TestAccProvider_assumeRoleBehindAGateway checks that STS answers go through the same checks as
+// the CVM API's: a gateway's error page is reported with its HTTP status, not as unreadable JSON.
+func TestAccProvider_assumeRoleBehindAGateway(t *testing.T) {
+	_, srv := startEmulator(t, emulator.Config{Fleets: map[string]int{testRegion: 1}})
+	gateway := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		http.Error(w, "<html><h1>502 Bad Gateway</h1></html>", http.StatusBadGateway)
+	}))
+	defer gateway.Close()
+	config := acctest.ProviderBlock(append(acctest.Keys(testSecretID, testSecretKey), acctest.HTTP,
+		fmt.Sprintf("endpoints = { cvm = %q, sts = %q }", endpointOf(srv), endpointOf(gateway)),
+		fmt.Sprintf("assume_role { role_arn = %q }", testRoleARN))...)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviders,
+		Steps: []resource.TestStep{{
+			Config: config + listAll,
+			ExpectError: errorMatching("Unable to obtain Tencent Cloud credentials", "STS AssumeRole of "+testRoleARN,
+				"the endpoint answered HTTP 502 Bad Gateway"),
+		}},
+	})
 }
 
 // TestAccProvider_credentialPrecedence sets several sources at once: keys win over the profile, the

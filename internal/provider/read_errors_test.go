@@ -3,11 +3,14 @@ package provider
 import (
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
 	"github.com/qcloudlabs/terraform-provider-qcloud/internal/acctest"
+	"github.com/qcloudlabs/terraform-provider-qcloud/internal/cvm"
 	"github.com/qcloudlabs/terraform-provider-qcloud/internal/emulator"
 )
 
@@ -64,5 +67,17 @@ func TestAccCVMInstancesStatusDataSource_readErrorsSayWhatToDo(t *testing.T) {
 				Steps:                    []resource.TestStep{{Config: tc.config(srv), ExpectError: errorMatching(append([]string{"Unable to read CVM instance states"}, tc.message...)...)}},
 			})
 		})
+	}
+}
+
+// TestCVMInstancesStatusDataSource_cancelledReadSaysSo shows the message of a read that Terraform
+// cancelled (an interrupt) while it waited to retry: it says so, not that retries ran out.
+func TestCVMInstancesStatusDataSource_cancelledReadSaysSo(t *testing.T) {
+	err := &cvm.Error{Action: "DescribeInstancesStatus", Region: testRegion, Request: "page at offset 0 (limit 100)", Attempts: 2,
+		Canceled: true, Code: "RequestLimitExceeded", Message: "too many requests", RequestID: "req-1"}
+	detail := readErrorDetail(err, time.Minute)
+	if !errorMatching("after 2 attempts, when the read was cancelled: RequestLimitExceeded", "The read was cancelled before it finished").MatchString(detail) ||
+		strings.Contains(detail, "kept throttling") {
+		t.Fatalf("the message of a cancelled read is:\n%s", detail)
 	}
 }
