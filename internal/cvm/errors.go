@@ -20,7 +20,7 @@ type Error struct {
 	Code      string
 	Message   string
 	RequestID string
-	// TimedOut is set when the read's deadline ended it, Canceled when its caller cancelled it;
+	// TimedOut is set when the read's deadline ended it, Canceled when its caller canceled it;
 	// Err then says what the last attempt saw.
 	TimedOut bool
 	Canceled bool
@@ -37,7 +37,7 @@ func (e *Error) Error() string {
 		b.WriteString(", when the read's time ran out")
 	}
 	if e.Canceled {
-		b.WriteString(", when the read was cancelled")
+		b.WriteString(", when the read was canceled")
 	}
 	b.WriteString(": ")
 	if e.Code != "" {

@@ -140,7 +140,7 @@ func TestDeadlineEndsTheRetries(t *testing.T) {
 }
 
 // TestCancelDuringBackoffSaysSo cancels a read while it waits to retry a throttled request: the
-// error says that the read was cancelled after the attempts it made, not that it ran out of
+// error says that the read was canceled after the attempts it made, not that it ran out of
 // retries or time.
 func TestCancelDuringBackoffSaysSo(t *testing.T) {
 	defer goleak.VerifyNone(t)
@@ -162,10 +162,10 @@ func TestCancelDuringBackoffSaysSo(t *testing.T) {
 	_, err := c.ListStatuses(ctx, region)
 	var apiErr *cvm.Error
 	if !errors.As(err, &apiErr) || !apiErr.Canceled || apiErr.TimedOut {
-		t.Fatalf("want a cancelled read, got %v", err)
+		t.Fatalf("want a canceled read, got %v", err)
 	}
-	if !strings.Contains(err.Error(), "attempts, when the read was cancelled: RequestLimitExceeded") {
-		t.Fatalf("the error does not say that the read was cancelled: %v", err)
+	if !strings.Contains(err.Error(), "attempts, when the read was canceled: RequestLimitExceeded") {
+		t.Fatalf("the error does not say that the read was canceled: %v", err)
 	}
 }
 

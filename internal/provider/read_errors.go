@@ -23,7 +23,7 @@ func advice(e *cvm.Error, readTimeout time.Duration) string {
 	var status *cvm.HTTPStatusError
 	switch code := e.Code; {
 	case e.Canceled:
-		return "The read was cancelled before it finished, as when Terraform is interrupted; no state was set. Run it again."
+		return "The read was canceled before it finished, as when Terraform is interrupted; no state was set. Run it again."
 	case e.TimedOut:
 		return fmt.Sprintf("The read did not finish within its timeout of %s. Raise timeouts.read in the data source, "+
 			"or read fewer instances per data source.", readTimeout)

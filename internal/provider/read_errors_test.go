@@ -70,14 +70,14 @@ func TestAccCVMInstancesStatusDataSource_readErrorsSayWhatToDo(t *testing.T) {
 	}
 }
 
-// TestCVMInstancesStatusDataSource_cancelledReadSaysSo shows the message of a read that Terraform
-// cancelled (an interrupt) while it waited to retry: it says so, not that retries ran out.
-func TestCVMInstancesStatusDataSource_cancelledReadSaysSo(t *testing.T) {
+// TestCVMInstancesStatusDataSource_canceledReadSaysSo shows the message of a read that Terraform
+// canceled (an interrupt) while it waited to retry: it says so, not that retries ran out.
+func TestCVMInstancesStatusDataSource_canceledReadSaysSo(t *testing.T) {
 	err := &cvm.Error{Action: "DescribeInstancesStatus", Region: testRegion, Request: "page at offset 0 (limit 100)", Attempts: 2,
 		Canceled: true, Code: "RequestLimitExceeded", Message: "too many requests", RequestID: "req-1"}
 	detail := readErrorDetail(err, time.Minute)
-	if !errorMatching("after 2 attempts, when the read was cancelled: RequestLimitExceeded", "The read was cancelled before it finished").MatchString(detail) ||
+	if !errorMatching("after 2 attempts, when the read was canceled: RequestLimitExceeded", "The read was canceled before it finished").MatchString(detail) ||
 		strings.Contains(detail, "kept throttling") {
-		t.Fatalf("the message of a cancelled read is:\n%s", detail)
+		t.Fatalf("the message of a canceled read is:\n%s", detail)
 	}
 }
