@@ -17,7 +17,9 @@ func BenchmarkListStatuses(b *testing.B) {
 	for _, n := range []int{1000, 10000, 100000} {
 		b.Run(fmt.Sprint(n), func(b *testing.B) {
 			_, c := setup(b, emulator.Config{Fleets: map[string]int{region: n}, RateLimit: -1},
-				func(cfg *cvm.Config) { cfg.RateLimit, cfg.ActionLimits = 0, map[string]float64{"DescribeInstancesStatus": 1e6} })
+				func(cfg *cvm.Config) {
+					cfg.RateLimit, cfg.ActionLimits = 0, map[string]float64{"DescribeInstancesStatus": 1e6}
+				})
 			b.ReportAllocs()
 			for b.Loop() {
 				if _, err := c.ListStatuses(context.Background(), region); err != nil {

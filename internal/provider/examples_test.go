@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"io/fs"
+	"net/http/httptest"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -141,7 +142,7 @@ func TestAccExamples(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			run := applyExample(t, c, name, endpointOf(srv))
+			run := applyExample(t, c, name, srv)
 			run.expectWarnings(t, ex.warnings)
 			ex.check(t, emu, run)
 		})
@@ -150,7 +151,7 @@ func TestAccExamples(t *testing.T) {
 
 // applyExample copies the example into a folder of its own with a provider block for the
 // emulator, validates it, applies it, and reads its outputs and resources.
-func applyExample(t *testing.T, c cli, name, endpoint string) exampleRun {
+func applyExample(t *testing.T, c cli, name string, srv *httptest.Server) exampleRun {
 	t.Helper()
 	work := t.TempDir()
 	sources := copyExample(t, filepath.Join(examplesDir, name), work)
@@ -163,10 +164,9 @@ func applyExample(t *testing.T, c cli, name, endpoint string) exampleRun {
 	if strings.Contains(sources, `provider "qcloud"`) {
 		providerFile = "provider_override.tf"
 	}
-	provider := acctest.ProviderBlock(append(acctest.Keys(testSecretID, testSecretKey), acctest.HTTP, acctest.Endpoints(endpoint))...)
-	writeFile(t, filepath.Join(work, providerFile), provider)
+	writeFile(t, filepath.Join(work, providerFile), providerBlockWithoutKeys(srv, acctest.Keys(testSecretID, testSecretKey)...))
 
-	env := []string{"TF_VAR_endpoint=" + endpoint}
+	env := []string{"TF_VAR_endpoint=" + endpointOf(srv)}
 	var out bytes.Buffer
 	if err := c.run(work, &out, env, "validate", "-no-color"); err != nil {
 		t.Fatalf("validate: %v\n%s", err, out.String())
