@@ -54,6 +54,9 @@ type Config struct {
 	InstanceRoles []string
 	// RoleKeyLifetime is how long the metadata service's keys last; zero means 6 hours.
 	RoleKeyLifetime time.Duration
+	// Transitions are changes the emulator makes to instances on its own, after the seeded fleets
+	// are in place: instances that finish launching, fail to, or appear.
+	Transitions []Transition
 }
 
 // Emulator is an http.Handler serving the emulated API at "/".
@@ -71,7 +74,9 @@ type Emulator struct {
 	limiters  map[string]*rate.Limiter
 	faults    Faults
 	faultRand *rand.Rand
-	stats     Stats
+	// pending are the scheduled transitions not yet made, sorted by when they are due.
+	pending []scheduled
+	stats   Stats
 	inFlight  int
 	// recentCalls are the times of the calls in the last second, for Stats.PeakRate.
 	recentCalls []time.Time
@@ -100,11 +105,15 @@ type Stats struct {
 	MetadataRequests int
 	// RequestClients counts the X-TC-RequestClient headers seen.
 	RequestClients map[string]int
+	// Transitions counts the scheduled transitions made.
+	Transitions int
 	// FirstRequest and LastResponse bound the time the emulator was busy.
 	FirstRequest, LastResponse time.Time
 }
 
-// New returns an emulator with the fleets of cfg seeded.
+// New returns an emulator with the fleets of cfg seeded and its transitions scheduled. It panics
+// on a transition that could never happen (a malformed ID, an unknown region), as that is a
+// mistake in the caller's code.
 func New(cfg Config) *Emulator {
 	e := &Emulator{
 		now:             cfg.Now,
@@ -130,6 +139,11 @@ func New(cfg Config) *Emulator {
 	for _, region := range slices.Sorted(maps.Keys(cfg.Fleets)) {
 		e.fleet(region).seed(rng, cfg.Fleets[region])
 	}
+	for _, t := range cfg.Transitions {
+		if err := e.schedule(t); err != nil {
+			panic("emulator: " + err.Error())
+		}
+	}
 	limit := cfg.RateLimit
 	if limit == 0 {
 		limit = DefaultRateLimit
@@ -144,7 +158,8 @@ func New(cfg Config) *Emulator {
 	return e
 }
 
-// Fleet returns a copy of the region's instances in the API's listing order (creation order).
+// Fleet returns a copy of the region's instances as of now, in the API's listing order (creation
+// order).
 func (e *Emulator) Fleet(region string) []Instance {
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -189,7 +204,14 @@ func (e *Emulator) Calls(action string) int {
 	return e.stats.Calls[action]
 }
 
+// fleet returns the region's fleet as of now, with the transitions that are due made; e.mu is held.
 func (e *Emulator) fleet(region string) *fleet {
+	e.applyDue()
+	return e.regionFleet(region)
+}
+
+// regionFleet returns the region's fleet, made empty on first use; e.mu is held.
+func (e *Emulator) regionFleet(region string) *fleet {
 	f, ok := e.fleets[region]
 	if !ok {
 		f = newFleet()

@@ -37,6 +37,7 @@ type options struct {
 	secretKey string
 	fleets    fleetsFlag
 	instances instancesFlag
+	changes   transitionsFlag
 	seed      uint64
 	rateLimit float64
 	latency   time.Duration
@@ -52,6 +53,8 @@ func parseOptions(args []string) (options, error) {
 	fs.StringVar(&o.secretKey, "secret-key", "cvm-emulator-secret-key", "the SecretKey of -secret-id")
 	fs.Var(&o.fleets, "fleet", "instances to seed per region, as region=count[,region=count...]")
 	fs.Var(&o.instances, "instance", "an instance to add after the seeded ones, as region:ins-xxxxxxxx=STATE (repeatable)")
+	fs.Var(&o.changes, "transition", "a change the emulator makes on its own a while after it starts, as region:ins-xxxxxxxx=STATE@10s; "+
+		"an instance that does not exist yet appears then (repeatable)")
 	fs.Uint64Var(&o.seed, "seed", 1, "seed of the generated fleets")
 	fs.Float64Var(&o.rateLimit, "rate-limit", emulator.DefaultRateLimit, "requests per second per action before RequestLimitExceeded; negative for none")
 	fs.DurationVar(&o.latency, "latency", 0, "latency added to every answer")
@@ -78,6 +81,11 @@ func run(args []string) error {
 	})
 	for _, inst := range o.instances {
 		if err := emu.Put(inst.region, inst.Instance); err != nil {
+			return err
+		}
+	}
+	for _, t := range o.changes {
+		if err := emu.Schedule(t); err != nil {
 			return err
 		}
 	}
@@ -121,6 +129,9 @@ func printBanner(emu *emulator.Emulator, o options, addr string) {
 	}
 	for _, region := range slices.Sorted(maps.Keys(regions)) {
 		fmt.Printf("  %-16s %d instances\n", region, len(emu.Fleet(region)))
+	}
+	for _, t := range o.changes {
+		fmt.Printf("  %-16s %s becomes %s %s after start\n", t.Region, t.ID, t.State, t.After)
 	}
 	fmt.Printf("  export TENCENTCLOUD_SECRET_ID=%s TENCENTCLOUD_SECRET_KEY=%s\n", o.secretID, o.secretKey)
 	block := acctest.ProviderBlock(acctest.HTTP, acctest.Endpoints(addr))
@@ -171,11 +182,39 @@ type regionInstance struct {
 func (f *instancesFlag) String() string { return fmt.Sprint(*f) }
 
 func (f *instancesFlag) Set(value string) error {
+	inst, err := parseInstance(value)
+	if err != nil {
+		return err
+	}
+	*f = append(*f, inst)
+	return nil
+}
+
+// parseInstance parses region:ins-xxxxxxxx=STATE.
+func parseInstance(value string) (regionInstance, error) {
 	region, rest, ok := strings.Cut(value, ":")
 	id, state, ok2 := strings.Cut(rest, "=")
 	if !ok || !ok2 || !slices.Contains(emulator.Regions, region) {
-		return fmt.Errorf("%q is not region:ins-xxxxxxxx=STATE with a known region", value)
+		return regionInstance{}, fmt.Errorf("%q is not region:ins-xxxxxxxx=STATE with a known region", value)
 	}
-	*f = append(*f, regionInstance{region: region, Instance: emulator.Instance{ID: id, State: state}})
+	return regionInstance{region: region, Instance: emulator.Instance{ID: id, State: state}}, nil
+}
+
+// transitionsFlag is -transition region:ins-xxxxxxxx=STATE@duration, repeated.
+type transitionsFlag []emulator.Transition
+
+func (f *transitionsFlag) String() string { return fmt.Sprint(*f) }
+
+func (f *transitionsFlag) Set(value string) error {
+	instance, after, ok := strings.Cut(value, "@")
+	d, err := time.ParseDuration(after)
+	if !ok || err != nil || d < 0 {
+		return fmt.Errorf("%q is not region:ins-xxxxxxxx=STATE@duration, such as ap-guangzhou:ins-web00005=RUNNING@10s", value)
+	}
+	inst, err := parseInstance(instance)
+	if err != nil {
+		return err
+	}
+	*f = append(*f, emulator.Transition{Region: inst.region, Instance: inst.Instance, After: d})
 	return nil
 }

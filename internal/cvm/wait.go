@@ -1,0 +1,191 @@
+package cvm
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Wait is a wait for instances to reach one of some states.
+type Wait struct {
+	Region string
+	IDs    []string
+	// States are the states waited for: the wait is done when every instance is listed and in
+	// one of them.
+	States []string
+	// PollInterval is the pause between two polls.
+	PollInterval time.Duration
+	// Progress, if set, is told after every poll how the wait stands.
+	Progress func(context.Context, WaitProgress)
+}
+
+// WaitProgress is how a wait stands after a poll.
+type WaitProgress struct {
+	Poll    int
+	Elapsed time.Duration
+	// Calls are the DescribeInstancesStatus calls the wait has made, one per batch of up to 100
+	// IDs per poll; retries of a call are not counted.
+	Calls int
+	// Total is the number of instances waited for, Done how many of them are in a wanted state.
+	Total, Done int
+	// Pending are the instances not in a wanted state, in the order asked for, each with the state
+	// it was last seen in ("" for one the API has not listed yet).
+	Pending []Status
+}
+
+// deadEnds are the states an instance does not leave on its own: a wait for any other state
+// cannot end well once an instance is in one of them.
+var deadEnds = []string{"LAUNCH_FAILED", "SHUTDOWN", "TERMINATING"}
+
+// WaitForStates polls the states of w.IDs until every one is listed and in one of w.States, and
+// returns them in the order asked for. Each poll reads only the instances not yet in a wanted
+// state, so a wait costs ceil(pending/100) calls per poll. An ID the API does not list yet is
+// waited for, as a just-created instance takes a moment to appear. The wait fails at once when an
+// instance is in a state it cannot leave on its own, or disappears after it was listed. A poll
+// that would start after ctx's deadline is not made: the wait then ends with a *WaitError that
+// lists the instances still pending.
+func (c *Client) WaitForStates(ctx context.Context, w Wait) (Result, error) {
+	if len(w.States) == 0 || w.PollInterval <= 0 {
+		return Result{}, fmt.Errorf("cvm: a wait needs states to wait for and a poll interval greater than 0, not %q and %s", w.States, w.PollInterval)
+	}
+	start := time.Now()
+	ids := uniqueIDs(w.IDs)
+	last := make(map[string]string, len(ids)) // the state each instance was last listed in
+	pending := ids
+	progress := WaitProgress{Total: len(ids)}
+	for len(pending) > 0 {
+		progress.Poll++
+		found, err := c.StatusesByID(ctx, w.Region, pending)
+		progress.Calls += ceilDiv(len(pending), pageSize)
+		progress.Elapsed = time.Since(start)
+		if err != nil {
+			return Result{}, w.interrupted(ctx, err, progress, statusesOf(pending, last))
+		}
+		listed := make(map[string]string, len(found.Statuses))
+		for _, s := range found.Statuses {
+			listed[s.ID] = s.State
+		}
+		var next []string
+		var stuck []Status
+		for _, id := range pending {
+			state, ok := listed[id]
+			_, seen := last[id]
+			switch {
+			case ok && slices.Contains(w.States, state):
+			case ok && slices.Contains(deadEnds, state):
+				stuck = append(stuck, Status{ID: id, State: state})
+			case !ok && seen:
+				stuck = append(stuck, Status{ID: id})
+			default:
+				next = append(next, id)
+			}
+			if ok {
+				last[id] = state
+			}
+		}
+		pending = next
+		progress.Done = len(ids) - len(pending) - len(stuck)
+		progress.Pending = statusesOf(pending, last)
+		if w.Progress != nil {
+			w.Progress(ctx, progress)
+		}
+		if len(stuck) > 0 {
+			return Result{}, &WaitError{Wait: w, Progress: progress, Stuck: stuck}
+		}
+		if len(pending) > 0 && !sleep(ctx, w.PollInterval) {
+			return Result{}, w.interrupted(ctx, nil, progress, progress.Pending)
+		}
+	}
+	return Result{Statuses: statusesOf(ids, last), Missing: []string{}}, nil
+}
+
+// interrupted is the error of a wait that ended before its instances were there: its time ran out
+// or it was canceled (err, if set, is the call under way then), or a call failed for good, which
+// is returned as it is.
+func (w Wait) interrupted(ctx context.Context, err error, progress WaitProgress, pending []Status) error {
+	var apiErr *Error
+	if err != nil && (!errors.As(err, &apiErr) || !apiErr.TimedOut && !apiErr.Canceled) {
+		return err
+	}
+	progress.Pending = pending
+	return &WaitError{Wait: w, Progress: progress, TimedOut: !canceled(ctx), Canceled: canceled(ctx), Err: err}
+}
+
+func statusesOf(ids []string, states map[string]string) []Status {
+	statuses := make([]Status, len(ids))
+	for i, id := range ids {
+		statuses[i] = Status{ID: id, State: states[id]}
+	}
+	return statuses
+}
+
+// WaitError is a wait that ended before every instance reached a wanted state.
+type WaitError struct {
+	Wait     Wait
+	Progress WaitProgress
+	// Stuck are the instances that will never reach a wanted state: each in a state it cannot
+	// leave on its own, or, with State "", no longer listed after it was.
+	Stuck []Status
+	// TimedOut is set when the wait's deadline ended it, Canceled when its caller canceled it;
+	// Progress.Pending then holds the instances that were not there yet.
+	TimedOut, Canceled bool
+	// Err is the call that was under way when the wait ended, if one was.
+	Err error
+}
+
+// maxListed bounds how many instances an error message names.
+const maxListed = 20
+
+func (e *WaitError) Error() string {
+	var b strings.Builder
+	wanted := oneOf(e.Wait.States)
+	p := e.Progress
+	if len(e.Stuck) > 0 {
+		fmt.Fprintf(&b, "%d of %d %s in %s will never be %s: %s. An instance does not leave %s on its own",
+			len(e.Stuck), p.Total, plural(p.Total, "instance", "instances"), e.Wait.Region, wanted,
+			listStatuses(e.Stuck, "no longer exists"), strings.Join(deadEnds, ", "))
+	} else {
+		ended := "The wait ran out of time"
+		if e.Canceled {
+			ended = "The wait was canceled"
+		}
+		fmt.Fprintf(&b, "%s after %s and %d %s: %d of %d %s in %s %s not %s yet: %s", ended, p.Elapsed.Round(time.Second/10),
+			p.Poll, plural(p.Poll, "poll", "polls"), len(p.Pending), p.Total, plural(p.Total, "instance", "instances"),
+			e.Wait.Region, plural(len(p.Pending), "is", "are"), wanted, listStatuses(p.Pending, "not listed yet"))
+	}
+	if e.Err != nil {
+		fmt.Fprintf(&b, ". The last call: %s", e.Err)
+	}
+	b.WriteString(".")
+	return b.String()
+}
+
+func (e *WaitError) Unwrap() error { return e.Err }
+
+// listStatuses names each instance with its state, or with absent for one without a state; the
+// first maxListed of them, and how many more there are.
+func listStatuses(statuses []Status, absent string) string {
+	parts := make([]string, 0, min(len(statuses), maxListed)+1)
+	for _, s := range statuses[:min(len(statuses), maxListed)] {
+		if s.State == "" {
+			parts = append(parts, s.ID+" ("+absent+")")
+		} else {
+			parts = append(parts, s.ID+" ("+s.State+")")
+		}
+	}
+	if more := len(statuses) - maxListed; more > 0 {
+		parts = append(parts, fmt.Sprintf("and %d more", more))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// oneOf reads states as a choice: "RUNNING", "RUNNING or STOPPED", "A, B or C".
+func oneOf(states []string) string {
+	if len(states) <= 1 {
+		return strings.Join(states, "")
+	}
+	return strings.Join(states[:len(states)-1], ", ") + " or " + states[len(states)-1]
+}

@@ -1,0 +1,82 @@
+package emulator
+
+import (
+	"fmt"
+	"slices"
+	"time"
+)
+
+// Transition is a change the emulator makes to an instance on its own, as the real service does
+// while an instance launches: a PENDING instance that becomes RUNNING, one that ends in
+// LAUNCH_FAILED, or a new instance that the API starts listing a moment after it was created.
+type Transition struct {
+	Region string
+	// Instance is the instance as it is after the transition; one that does not exist yet is
+	// created at the end of the listing.
+	Instance
+	// Terminated removes the instance instead, as the end of its termination does; the
+	// instance's State is then ignored.
+	Terminated bool
+	// After is when the transition happens: from New for the transitions of Config, from the call
+	// of Schedule for the others, on the emulator's clock.
+	After time.Duration
+}
+
+// scheduled is a transition with the time it is due.
+type scheduled struct {
+	Transition
+	due time.Time
+}
+
+// Schedule makes the emulator change an instance after t.After from now.
+func (e *Emulator) Schedule(t Transition) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.schedule(t)
+}
+
+// schedule adds t to the pending transitions, which stay sorted by when they are due, ties in the
+// order scheduled; e.mu is held.
+func (e *Emulator) schedule(t Transition) error {
+	inst := t.Instance
+	if t.Terminated {
+		inst.State = "(terminated)" // a removed instance needs no state
+	}
+	if err := validInstance(inst); err != nil {
+		return err
+	}
+	if !slices.Contains(Regions, t.Region) {
+		return fmt.Errorf("the region %q of %s is not one the emulator serves", t.Region, t.ID)
+	}
+	if t.After < 0 {
+		return fmt.Errorf("the transition of %s is scheduled %s in the past", t.ID, -t.After)
+	}
+	s := scheduled{Transition: t, due: e.now().Add(t.After)}
+	i, _ := slices.BinarySearchFunc(e.pending, s.due, func(p scheduled, due time.Time) int {
+		if p.due.After(due) {
+			return 1
+		}
+		return -1
+	})
+	e.pending = slices.Insert(e.pending, i, s)
+	return nil
+}
+
+// applyDue makes every transition that is due by now; e.mu is held. Transitions are applied when
+// the fleet is looked at rather than by timers, so that they follow the emulator's one clock,
+// which tests may drive.
+func (e *Emulator) applyDue() {
+	now := e.now()
+	n := 0
+	for n < len(e.pending) && !e.pending[n].due.After(now) {
+		t := e.pending[n]
+		if t.Terminated {
+			e.regionFleet(t.Region).delete(t.ID)
+		} else {
+			e.regionFleet(t.Region).put(t.Instance)
+		}
+		e.stats.Transitions++
+		n++
+	}
+	e.pending = slices.Delete(e.pending, 0, n)
+}
