@@ -19,6 +19,12 @@ variable "web_instance_ids" {
   default     = ["ins-web00001", "ins-web00002", "ins-web00003", "ins-web00004"]
 }
 
+variable "new_web_instance_ids" {
+  description = "Two web servers launched as the demo starts: still PENDING, and ins-web00006 not even listed yet."
+  type        = list(string)
+  default     = ["ins-web00005", "ins-web00006"]
+}
+
 variable "database_instance_id" {
   description = "The database server that the check block watches."
   type        = string
@@ -36,23 +42,37 @@ provider "qcloud" {
 # Every instance of the region, in max(1, ceil(N/100)) API calls.
 data "qcloud_cvm_instances_status" "all" {}
 
-locals {
-  states = values(data.qcloud_cvm_instances_status.all.states)
-}
-
 # The web tier by ID, in the order given.
 data "qcloud_cvm_instances_status" "web" {
   instance_ids = var.web_instance_ids
 }
 
-# A release that must not roll out while a web instance that still exists is not running.
+# The new web servers: the read waits until both are RUNNING, polling every second, and fails at
+# once if a launch fails.
+data "qcloud_cvm_instances_status" "new_web" {
+  instance_ids = var.new_web_instance_ids
+
+  wait_for = {
+    states        = ["RUNNING"]
+    poll_interval = "1s"
+  }
+
+  timeouts = {
+    read = "2m"
+  }
+}
+
+# A release that must not roll out while a web instance that still exists is not running; it
+# rolls out to the new web servers once the wait is over.
 resource "terraform_data" "web_release" {
   input = "release-2026.11"
 
   lifecycle {
     precondition {
-      condition     = alltrue([for i in data.qcloud_cvm_instances_status.web.instances : i.state == "RUNNING"])
-      error_message = "Every web instance must be RUNNING before the release: ${jsonencode(data.qcloud_cvm_instances_status.web.states)}."
+      condition = alltrue([
+        for i in concat(data.qcloud_cvm_instances_status.web.instances, data.qcloud_cvm_instances_status.new_web.instances) : i.state == "RUNNING"
+      ])
+      error_message = "Every web instance must be RUNNING before the release: ${jsonencode(merge(data.qcloud_cvm_instances_status.web.states, data.qcloud_cvm_instances_status.new_web.states))}."
     }
   }
 }
@@ -80,7 +100,7 @@ output "instances_in_guangzhou" {
 }
 
 output "instances_per_state" {
-  value = { for state in distinct(local.states) : state => length([for s in local.states : s if s == state]) }
+  value = data.qcloud_cvm_instances_status.all.state_counts
 }
 
 output "stopped_in_guangzhou" {
@@ -89,6 +109,10 @@ output "stopped_in_guangzhou" {
 
 output "web_tier" {
   value = data.qcloud_cvm_instances_status.web.states
+}
+
+output "new_web_tier" {
+  value = data.qcloud_cvm_instances_status.new_web.states
 }
 
 output "terminated_web_instances" {

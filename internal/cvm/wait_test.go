@@ -17,18 +17,17 @@ import (
 	"github.com/qcloudlabs/terraform-provider-qcloud/internal/emulator"
 )
 
-// launching puts n instances into emu that are PENDING now and RUNNING after the given delay
+// launching launches n instances in emu that are PENDING now and RUNNING after the given delay
 // each (the i-th after delay(i)), and returns their IDs.
 func launching(t testing.TB, emu *emulator.Emulator, prefix string, n int, delay func(i int) time.Duration) []string {
 	t.Helper()
 	ids := make([]string, n)
 	for i := range ids {
 		ids[i] = fmt.Sprintf("ins-%s%04d", prefix, i)
-		if err := emu.Put(region, emulator.Instance{ID: ids[i], State: "PENDING"}); err != nil {
-			t.Fatal(err)
-		}
-		if err := emu.Schedule(emulator.Transition{Region: region, Instance: emulator.Instance{ID: ids[i], State: "RUNNING"}, After: delay(i)}); err != nil {
-			t.Fatal(err)
+		for _, tr := range emulator.Launch(region, ids[i], "RUNNING", delay(i)) {
+			if err := emu.Schedule(tr); err != nil {
+				t.Fatal(err)
+			}
 		}
 	}
 	return ids

@@ -80,3 +80,12 @@ func (e *Emulator) applyDue() {
 	}
 	e.pending = slices.Delete(e.pending, 0, n)
 }
+
+// Launch is the transitions of an instance launched now: listed at once as PENDING, it ends in
+// state (RUNNING, or LAUNCH_FAILED for a launch that fails) after the given time.
+func Launch(region, id, state string, after time.Duration) []Transition {
+	return []Transition{
+		{Region: region, Instance: Instance{ID: id, State: "PENDING"}},
+		{Region: region, Instance: Instance{ID: id, State: state}, After: after},
+	}
+}

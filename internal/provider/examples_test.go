@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/qcloudlabs/terraform-provider-qcloud/internal/acctest"
 	"github.com/qcloudlabs/terraform-provider-qcloud/internal/emulator"
@@ -18,10 +19,12 @@ const examplesDir = "../../examples"
 
 // example is one example under examples/: a .tf file that the documentation quotes, or a folder
 // that is applied whole. seed puts the instances it names into the emulator, in the states that
-// make its point visible; check asserts that applying it shows that point, and warnings are the
-// messages of exactly the check blocks that must fail.
+// make its point visible, and launches the instances its waits wait for; check asserts that
+// applying it shows that point, and warnings are the messages of exactly the check blocks that
+// must fail.
 type example struct {
 	seed     map[string]string // instance ID -> state, in the test region
+	launches []emulator.Transition
 	warnings []string
 	check    func(t *testing.T, emu *emulator.Emulator, applied exampleRun)
 }
@@ -103,14 +106,33 @@ var examples = map[string]example{
 			run.expectOutput(t, "stopped_in_shanghai", stopped)
 		},
 	},
+	"data-sources/qcloud_cvm_instances_status/wait-for-new-instances.tf": {
+		// One instance is listed at once and launched in 2 s; the other appears only after 1 s.
+		launches: append(emulator.Launch(testRegion, "ins-new00001", "RUNNING", 2*time.Second),
+			emulator.Transition{Region: testRegion, Instance: emulator.Instance{ID: "ins-new00002", State: "PENDING"}, After: time.Second},
+			emulator.Transition{Region: testRegion, Instance: emulator.Instance{ID: "ins-new00002", State: "RUNNING"}, After: 3 * time.Second}),
+		check: func(t *testing.T, emu *emulator.Emulator, run exampleRun) {
+			run.succeeded(t)
+			run.expectOutput(t, "new_web_servers", statesOf(emu, "ins-new00001", "ins-new00002"))
+			// The read waits during the apply, after the launch and before what depends on it.
+			if !errorMatching("terraform_data.new_web_servers: Creation complete", "data.qcloud_cvm_instances_status.new_web_servers: Reading...",
+				"data.qcloud_cvm_instances_status.new_web_servers: Read complete", "terraform_data.load_balancer_members: Creating...").MatchString(run.output) {
+				t.Fatalf("the data source did not wait during the apply, between the launch and the load balancer:\n%s", run.output)
+			}
+		},
+	},
 	"provider/provider.tf": {
 		check: func(t *testing.T, _ *emulator.Emulator, run exampleRun) { run.succeeded(t) },
 	},
 	"demo": {
-		seed:     map[string]string{"ins-web00001": "RUNNING", "ins-web00002": "RUNNING", "ins-web00003": "RUNNING", "ins-db000001": "STOPPED"},
+		seed: map[string]string{"ins-web00001": "RUNNING", "ins-web00002": "RUNNING", "ins-web00003": "RUNNING", "ins-db000001": "STOPPED"},
+		// Both are listed from the start, so that the count of the region's instances holds still.
+		launches: append(emulator.Launch(testRegion, "ins-web00005", "RUNNING", 3*time.Second),
+			emulator.Launch(testRegion, "ins-web00006", "RUNNING", 2*time.Second)...),
 		warnings: []string{"The database ins-db000001 is STOPPED, not RUNNING."},
 		check: func(t *testing.T, emu *emulator.Emulator, run exampleRun) {
 			run.succeeded(t)
+			run.expectOutput(t, "new_web_tier", statesOf(emu, "ins-web00005", "ins-web00006"))
 			run.expectOutput(t, "instances_in_guangzhou", float64(len(emu.Fleet(testRegion))))
 			run.expectOutput(t, "terminated_web_instances", []any{"ins-web00004"})
 			if !slices.Contains(run.resources, "terraform_data.web_release") {
@@ -136,7 +158,7 @@ func TestAccExamples(t *testing.T) {
 			if !ok {
 				t.Fatalf("the example %s is not checked: add it to examples", name)
 			}
-			emu, srv := startEmulator(t, emulator.Config{Fleets: map[string]int{testRegion: 120, "ap-shanghai": 30}, Seed: 13})
+			emu, srv := startEmulator(t, emulator.Config{Fleets: map[string]int{testRegion: 120, "ap-shanghai": 30}, Seed: 13, Transitions: ex.launches})
 			for id, state := range ex.seed {
 				if err := emu.Put(testRegion, emulator.Instance{ID: id, State: state}); err != nil {
 					t.Fatal(err)
@@ -197,6 +219,18 @@ func applyExample(t *testing.T, c cli, name string, srv *httptest.Server) exampl
 		}
 	}
 	return run
+}
+
+// statesOf is the emulator's current states of these instances, as an output of a `states` map
+// shows them.
+func statesOf(emu *emulator.Emulator, ids ...string) map[string]any {
+	states := map[string]any{}
+	for _, inst := range emu.Fleet(testRegion) {
+		if slices.Contains(ids, inst.ID) {
+			states[inst.ID] = inst.State
+		}
+	}
+	return states
 }
 
 func (r exampleRun) succeeded(t *testing.T) {

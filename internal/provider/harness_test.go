@@ -112,6 +112,19 @@ func expectStates(instances []emulator.Instance) knownvalue.Check {
 	return knownvalue.MapExact(checks)
 }
 
+// expectCounts is the value of `state_counts` for these instances.
+func expectCounts(instances []emulator.Instance) knownvalue.Check {
+	counts := map[string]int64{}
+	for _, inst := range instances {
+		counts[inst.State]++
+	}
+	checks := make(map[string]knownvalue.Check, len(counts))
+	for state, n := range counts {
+		checks[state] = knownvalue.Int64Exact(n)
+	}
+	return knownvalue.MapExact(checks)
+}
+
 func expectStrings(values []string) knownvalue.Check {
 	checks := make([]knownvalue.Check, len(values))
 	for i, v := range values {

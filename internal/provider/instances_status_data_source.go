@@ -9,10 +9,12 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/objectvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
@@ -25,7 +27,11 @@ var (
 	_ datasource.DataSourceWithConfigure = &instancesStatusDataSource{}
 )
 
-const defaultReadTimeout = 10 * time.Minute
+const (
+	defaultReadTimeout  = 10 * time.Minute
+	defaultPollInterval = 5 * time.Second
+	minPollInterval     = time.Second
+)
 
 // instanceStates are the states DescribeInstancesStatus documents.
 var instanceStates = []string{
@@ -44,9 +50,16 @@ type instancesStatusModel struct {
 	InstanceStates types.Set      `tfsdk:"instance_states"`
 	Region         types.String   `tfsdk:"region"`
 	Timeouts       timeouts.Value `tfsdk:"timeouts"`
+	WaitFor        *waitForModel  `tfsdk:"wait_for"`
 	Instances      types.List     `tfsdk:"instances"`
 	States         types.Map      `tfsdk:"states"`
 	MissingIDs     types.List     `tfsdk:"missing_ids"`
+	StateCounts    types.Map      `tfsdk:"state_counts"`
+}
+
+type waitForModel struct {
+	States       types.Set    `tfsdk:"states"`
+	PollInterval types.String `tfsdk:"poll_interval"`
 }
 
 // NewInstancesStatusDataSource returns the qcloud_cvm_instances_status data source.
@@ -92,6 +105,36 @@ func (d *instancesStatusDataSource) Schema(ctx context.Context, _ datasource.Sch
 				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
 			},
 			"timeouts": timeouts.Attributes(ctx),
+			"wait_for": schema.SingleNestedAttribute{
+				Optional: true,
+				MarkdownDescription: "Read until every instance in `instance_ids` is listed and in one of `states`, within " +
+					"`timeouts.read`. An ID the API does not list yet is waited for, as a just-created instance takes a " +
+					"moment to appear. An instance in `LAUNCH_FAILED`, `SHUTDOWN` or `TERMINATING` (states an instance " +
+					"does not leave on its own) that is not in `states` fails the read at once, naming it. Each poll " +
+					"reads only the instances not yet in a wanted state, 100 per call. When the time runs out, the " +
+					"error names every instance not in a wanted state, with the state it was last seen in. " +
+					"Needs `instance_ids`. With IDs known only after apply, the read and the wait happen during apply, " +
+					"before the resources that depend on this data source.",
+				Attributes: map[string]schema.Attribute{
+					"states": schema.SetAttribute{
+						ElementType:         types.StringType,
+						Required:            true,
+						MarkdownDescription: "The states to wait for, such as `[\"RUNNING\"]`; the same values as `instance_states`.",
+						Validators: []validator.Set{
+							setvalidator.SizeAtLeast(1),
+							setvalidator.NoNullValues(),
+							setvalidator.ValueStringsAre(stringvalidator.OneOf(instanceStates...)),
+						},
+					},
+					"poll_interval": schema.StringAttribute{
+						Optional: true,
+						MarkdownDescription: "The pause between two polls, such as `\"10s\"`: at least `1s`; `5s` when not set. A " +
+							"poll that would start after the deadline is not made.",
+						Validators: []validator.String{durationAtLeast(minPollInterval)},
+					},
+				},
+				Validators: []validator.Object{objectvalidator.AlsoRequires(path.MatchRoot("instance_ids"))},
+			},
 			"instances": schema.ListNestedAttribute{
 				Computed: true,
 				MarkdownDescription: "The instances found: in the order of `instance_ids` when it is set, otherwise sorted " +
@@ -120,6 +163,12 @@ func (d *instancesStatusDataSource) Schema(ctx context.Context, _ datasource.Sch
 				Computed:    true,
 				MarkdownDescription: "The IDs in `instance_ids` that the API did not return, because the instance was " +
 					"terminated or never existed, in the order of `instance_ids`. Empty when `instance_ids` is not set.",
+			},
+			"state_counts": schema.MapAttribute{
+				ElementType: types.Int64Type,
+				Computed:    true,
+				MarkdownDescription: "How many of `instances` are in each state, such as `{ RUNNING = 212, STOPPED = 9 }`: " +
+					"only the states that occur, after the `instance_states` filter.",
 			},
 		},
 	}
@@ -166,10 +215,19 @@ func (d *instancesStatusDataSource) Read(ctx context.Context, req datasource.Rea
 		if resp.Diagnostics.HasError() {
 			return
 		}
-		result, err = d.data.client.StatusesByID(ctx, region, ids)
+		if model.WaitFor == nil {
+			result, err = d.data.client.StatusesByID(ctx, region, ids)
+		} else {
+			wait, diags := waitOf(ctx, model.WaitFor, region, ids)
+			resp.Diagnostics.Append(diags...)
+			if resp.Diagnostics.HasError() {
+				return
+			}
+			result, err = d.data.client.WaitForStates(ctx, wait)
+		}
 	}
 	if err != nil {
-		resp.Diagnostics.AddError("Unable to read CVM instance states", readErrorDetail(err, readTimeout))
+		resp.Diagnostics.AddError(readError(err, readTimeout))
 		return
 	}
 	for _, warning := range result.Warnings {
@@ -233,8 +291,17 @@ func stateValue(config tftypes.Value, statuses []cvm.Status, missing []string) (
 	for i, id := range missing {
 		missingValues[i] = tftypes.NewValue(tftypes.String, id)
 	}
+	counts := map[string]int{}
+	for _, s := range statuses {
+		counts[s.State]++
+	}
+	countValues := make(map[string]tftypes.Value, len(counts))
+	for state, n := range counts {
+		countValues[state] = tftypes.NewValue(tftypes.Number, n)
+	}
 	attrs["instances"] = tftypes.NewValue(tftypes.List{ElementType: instanceObjectType}, instances)
 	attrs["states"] = tftypes.NewValue(tftypes.Map{ElementType: tftypes.String}, states)
 	attrs["missing_ids"] = tftypes.NewValue(tftypes.List{ElementType: tftypes.String}, missingValues)
+	attrs["state_counts"] = tftypes.NewValue(tftypes.Map{ElementType: tftypes.Number}, countValues)
 	return tftypes.NewValue(config.Type(), attrs), nil
 }

@@ -23,6 +23,7 @@ func expectRead(instances []emulator.Instance, missing []string) []statecheck.St
 		statecheck.ExpectKnownValue(dataSource, tfjsonpath.New("instances"), expectInstances(instances)),
 		statecheck.ExpectKnownValue(dataSource, tfjsonpath.New("states"), expectStates(instances)),
 		statecheck.ExpectKnownValue(dataSource, tfjsonpath.New("missing_ids"), expectStrings(missing)),
+		statecheck.ExpectKnownValue(dataSource, tfjsonpath.New("state_counts"), expectCounts(instances)),
 	}
 }
 

@@ -9,13 +9,34 @@ import (
 	"github.com/qcloudlabs/terraform-provider-qcloud/internal/cvm"
 )
 
-// readErrorDetail says what went wrong in a read and what to do about it.
+// readError is the summary and detail of a failed read: what went wrong and what to do about it.
+func readError(err error, readTimeout time.Duration) (summary, detail string) {
+	var waitErr *cvm.WaitError
+	if errors.As(err, &waitErr) {
+		return "CVM instances did not reach " + strings.Join(waitErr.Wait.States, " or "), waitErr.Error() + "\n\n" + waitAdvice(waitErr, readTimeout)
+	}
+	return "Unable to read CVM instance states", readErrorDetail(err, readTimeout)
+}
+
+// readErrorDetail says what went wrong in a call and what to do about it.
 func readErrorDetail(err error, readTimeout time.Duration) string {
 	var apiErr *cvm.Error
 	if !errors.As(err, &apiErr) {
 		return err.Error()
 	}
 	return apiErr.Error() + "\n\n" + advice(apiErr, readTimeout)
+}
+
+func waitAdvice(e *cvm.WaitError, readTimeout time.Duration) string {
+	switch {
+	case len(e.Stuck) > 0:
+		return "Nothing changed on Terraform's side. Replace an instance that failed to launch, or take the instances " +
+			"named from instance_ids."
+	case e.Canceled:
+		return "The wait was canceled before it finished, as when Terraform is interrupted; no state was set. Run it again."
+	}
+	return fmt.Sprintf("The wait ends when timeouts.read (%s) runs out. Raise it if the instances are only slow; an "+
+		"instance the API never listed may not exist: check its ID.", readTimeout)
 }
 
 func advice(e *cvm.Error, readTimeout time.Duration) string {
