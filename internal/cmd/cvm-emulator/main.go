@@ -131,7 +131,7 @@ func printBanner(emu *emulator.Emulator, o options, addr string) {
 		fmt.Printf("  %-16s %d instances\n", region, len(emu.Fleet(region)))
 	}
 	for _, t := range o.changes {
-		fmt.Printf("  %-16s %s becomes %s %s after start\n", t.Region, t.ID, t.State, t.After)
+		fmt.Printf("  %-16s %s: %s %s after start\n", t.Region, t.ID, t.State, t.After)
 	}
 	fmt.Printf("  export TENCENTCLOUD_SECRET_ID=%s TENCENTCLOUD_SECRET_KEY=%s\n", o.secretID, o.secretKey)
 	block := acctest.ProviderBlock(acctest.HTTP, acctest.Endpoints(addr))
@@ -141,6 +141,9 @@ func printBanner(emu *emulator.Emulator, o options, addr string) {
 func printStats(s emulator.Stats) {
 	fmt.Printf("cvm-emulator: stopped after %d DescribeInstancesStatus calls (%d throttled, at most %d at once, at most %d in one second)\n",
 		s.Calls["DescribeInstancesStatus"], s.Throttled, s.PeakInFlight, s.PeakRate)
+	if s.Transitions > 0 {
+		fmt.Printf("cvm-emulator: scheduled transitions made: %d\n", s.Transitions)
+	}
 	if len(s.Injected) > 0 {
 		fmt.Printf("cvm-emulator: injected faults: %v\n", s.Injected)
 	}
