@@ -75,9 +75,9 @@ type Emulator struct {
 	faults    Faults
 	faultRand *rand.Rand
 	// pending are the scheduled transitions not yet made, sorted by when they are due.
-	pending []scheduled
-	stats   Stats
-	inFlight  int
+	pending  []scheduled
+	stats    Stats
+	inFlight int
 	// recentCalls are the times of the calls in the last second, for Stats.PeakRate.
 	recentCalls []time.Time
 }

@@ -125,7 +125,7 @@ func TestAccCVMInstancesStatusDataSource_waitsForLaunchingInstances(t *testing.T
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviders,
 		Steps: []resource.TestStep{{
-			Config: providerBlock(srv) + waitData(hclList(ids), untilRunning),
+			Config:            providerBlock(srv) + waitData(hclList(ids), untilRunning),
 			ConfigStateChecks: expectRead(allRunning(ids), nil),
 		}},
 	})
