@@ -81,3 +81,19 @@ func TestCVMInstancesStatusDataSource_canceledReadSaysSo(t *testing.T) {
 		t.Fatalf("the message of a canceled read is:\n%s", detail)
 	}
 }
+
+// TestCVMInstancesStatusDataSource_canceledWaitSaysSo shows the message of a wait that Terraform
+// canceled: which instances were not there yet, and that nothing was set.
+func TestCVMInstancesStatusDataSource_canceledWaitSaysSo(t *testing.T) {
+	err := &cvm.WaitError{
+		Wait:     cvm.Wait{Region: testRegion, States: []string{"RUNNING"}},
+		Progress: cvm.WaitProgress{Poll: 3, Elapsed: 12 * time.Second, Total: 4, Done: 3, Pending: []cvm.Status{{ID: "ins-new00001", State: "PENDING"}}},
+		Canceled: true,
+	}
+	summary, detail := readError(err, time.Minute)
+	if summary != "CVM instances did not reach RUNNING" ||
+		!errorMatching("The wait was canceled after 12s and 3 polls: 1 of 4 instances in ap-guangzhou is not RUNNING yet: ins-new00001 (PENDING).",
+			"The wait was canceled before it finished", "no state was set").MatchString(detail) {
+		t.Fatalf("the message of a canceled wait is:\n%s\n%s", summary, detail)
+	}
+}
