@@ -105,7 +105,8 @@ type Stats struct {
 	MetadataRequests int
 	// RequestClients counts the X-TC-RequestClient headers seen.
 	RequestClients map[string]int
-	// Transitions counts the scheduled transitions made.
+	// Transitions counts the scheduled transitions made; one is made when the fleet is first
+	// looked at (by a request, Fleet or Put) after it is due.
 	Transitions int
 	// FirstRequest and LastResponse bound the time the emulator was busy.
 	FirstRequest, LastResponse time.Time

@@ -54,7 +54,7 @@ func parseOptions(args []string) (options, error) {
 	fs.Var(&o.fleets, "fleet", "instances to seed per region, as region=count[,region=count...]")
 	fs.Var(&o.instances, "instance", "an instance to add after the seeded ones, as region:ins-xxxxxxxx=STATE (repeatable)")
 	fs.Var(&o.changes, "transition", "a change the emulator makes on its own a while after it starts, as region:ins-xxxxxxxx=STATE@10s; "+
-		"an instance that does not exist yet appears then (repeatable)")
+		"an instance that does not exist yet appears then, and the STATE "+terminated+" removes the instance (repeatable)")
 	fs.Uint64Var(&o.seed, "seed", 1, "seed of the generated fleets")
 	fs.Float64Var(&o.rateLimit, "rate-limit", emulator.DefaultRateLimit, "requests per second per action before RequestLimitExceeded; negative for none")
 	fs.DurationVar(&o.latency, "latency", 0, "latency added to every answer")
@@ -206,6 +206,10 @@ func parseInstance(value string) (regionInstance, error) {
 // transitionsFlag is -transition region:ins-xxxxxxxx=STATE@duration, repeated.
 type transitionsFlag []emulator.Transition
 
+// terminated is the pseudo-state of -transition for an instance whose termination ends: the API
+// stops listing it.
+const terminated = "TERMINATED"
+
 func (f *transitionsFlag) String() string { return fmt.Sprint(*f) }
 
 func (f *transitionsFlag) Set(value string) error {
@@ -218,6 +222,6 @@ func (f *transitionsFlag) Set(value string) error {
 	if err != nil {
 		return err
 	}
-	*f = append(*f, emulator.Transition{Region: inst.region, Instance: inst.Instance, After: d})
+	*f = append(*f, emulator.Transition{Region: inst.region, Instance: inst.Instance, Terminated: inst.State == terminated, After: d})
 	return nil
 }
