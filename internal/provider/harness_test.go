@@ -2,6 +2,7 @@ package provider
 
 import (
 	"fmt"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -64,12 +65,17 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// startEmulator serves an emulator of cfg (which accepts the test keys) for the test's length.
-func startEmulator(t *testing.T, cfg emulator.Config) (*emulator.Emulator, *httptest.Server) {
+// startEmulator serves an emulator of cfg (which accepts the test keys) for the test's length;
+// wrap, if given, comes between the server and the emulator.
+func startEmulator(t *testing.T, cfg emulator.Config, wrap ...func(http.Handler) http.Handler) (*emulator.Emulator, *httptest.Server) {
 	t.Helper()
 	cfg.Keys = map[string]string{testSecretID: testSecretKey}
 	emu := emulator.New(cfg)
-	srv := httptest.NewServer(emu)
+	var h http.Handler = emu
+	for _, w := range wrap {
+		h = w(h)
+	}
+	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 	return emu, srv
 }

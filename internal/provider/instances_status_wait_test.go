@@ -2,10 +2,13 @@ package provider
 
 import (
 	"fmt"
+	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
+	"sync"
 	"testing"
 	"time"
 
@@ -40,6 +43,17 @@ func waitData(ids, waitFor string, extra ...string) string {
 		config += "  " + arg + "\n"
 	}
 	return config + "}\n"
+}
+
+// onFirstCall calls first before the first request reaches the handler.
+func onFirstCall(first func()) func(http.Handler) http.Handler {
+	var once sync.Once
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			once.Do(first)
+			next.ServeHTTP(w, r)
+		})
+	}
 }
 
 // allRunning is the instances with these IDs, in this order, each RUNNING.
@@ -109,17 +123,26 @@ func logField(t *testing.T, line, key string) int {
 // INFO log, one line per poll.
 func TestAccCVMInstancesStatusDataSource_waitsForLaunchingInstances(t *testing.T) {
 	log := waitLog(t)
-	transitions, launched := launching("new0", 20, "RUNNING", func(i int) time.Duration { return 3*time.Second + time.Duration(i)*100*time.Millisecond })
-	emu, srv := startEmulator(t, emulator.Config{Fleets: map[string]int{testRegion: 130}, Seed: 21, Transitions: transitions})
+	transitions, launched := launching("new0", 20, "RUNNING", func(i int) time.Duration { return 2*time.Second + time.Duration(i)*100*time.Millisecond })
+	// The launches begin with the first call, so that the first poll finds all 20 PENDING however
+	// long Terraform takes to get to it.
+	var emu *emulator.Emulator
+	emu, srv := startEmulator(t, emulator.Config{Fleets: map[string]int{testRegion: 130}, Seed: 21}, onFirstCall(func() {
+		for _, tr := range transitions {
+			if err := emu.Schedule(tr); err != nil {
+				panic(err)
+			}
+		}
+	}))
 	var ids []string
-	for _, inst := range emu.Fleet(testRegion)[:130] {
+	for _, inst := range emu.Fleet(testRegion) {
 		if err := emu.Put(testRegion, emulator.Instance{ID: inst.ID, State: "RUNNING"}); err != nil {
 			t.Fatal(err)
 		}
 		ids = append(ids, inst.ID)
 	}
 	for i, id := range launched {
-		ids = append(ids[:i*6], append([]string{id}, ids[i*6:]...)...)
+		ids = slices.Insert(ids, i*6, id)
 	}
 
 	resource.Test(t, resource.TestCase{
@@ -154,7 +177,7 @@ func TestAccCVMInstancesStatusDataSource_waitsForLaunchingInstances(t *testing.T
 	if got := emu.Calls("DescribeInstancesStatus"); got != calls {
 		t.Fatalf("the emulator answered %d calls, the %d reads logged %d", got, len(ready), calls)
 	}
-	t.Logf("the first read: %s", ready[0])
+	t.Logf("%d reads; the first: %s", len(ready), ready[0])
 }
 
 func TestAccCVMInstancesStatusDataSource_waitFailsAtOnceOnLaunchFailed(t *testing.T) {
