@@ -146,7 +146,7 @@ func (e *WaitError) Error() string {
 	if len(e.Stuck) > 0 {
 		fmt.Fprintf(&b, "%d of %d %s in %s will never be %s: %s. An instance does not leave %s on its own",
 			len(e.Stuck), p.Total, plural(p.Total, "instance", "instances"), e.Wait.Region, wanted,
-			listStatuses(e.Stuck, "no longer exists"), strings.Join(deadEnds, ", "))
+			listStatuses(e.Stuck, "no longer exists"), oneOf(deadEnds))
 	} else {
 		ended := "The wait ran out of time"
 		if e.Canceled {

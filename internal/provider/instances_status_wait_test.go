@@ -190,7 +190,7 @@ func TestAccCVMInstancesStatusDataSource_waitFailsAtOnceOnLaunchFailed(t *testin
 			Config: providerBlock(srv) + waitData(hclList(append(ids, failedIDs...)), untilRunning, `timeouts = { read = "10m" }`),
 			ExpectError: errorMatching("CVM instances did not reach RUNNING",
 				"1 of 4 instances in ap-guangzhou will never be RUNNING: ins-fail0000 (LAUNCH_FAILED)",
-				"An instance does not leave LAUNCH_FAILED, SHUTDOWN, TERMINATING on its own",
+				"An instance does not leave LAUNCH_FAILED, SHUTDOWN or TERMINATING on its own",
 				"Replace an instance that failed to launch, or take the instances named from instance_ids"),
 		}},
 	})
