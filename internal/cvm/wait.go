@@ -55,14 +55,14 @@ func (c *Client) WaitForStates(ctx context.Context, w Wait) (Result, error) {
 	ids := uniqueIDs(w.IDs)
 	last := make(map[string]string, len(ids)) // the state each instance was last listed in
 	pending := ids
-	progress := WaitProgress{Total: len(ids)}
+	progress := WaitProgress{Total: len(ids), Pending: statusesOf(ids, last)}
 	for len(pending) > 0 {
 		progress.Poll++
 		found, err := c.StatusesByID(ctx, w.Region, pending)
 		progress.Calls += ceilDiv(len(pending), pageSize)
 		progress.Elapsed = time.Since(start)
 		if err != nil {
-			return Result{}, w.interrupted(ctx, err, progress, statusesOf(pending, last))
+			return Result{}, w.interrupted(ctx, err, progress)
 		}
 		listed := make(map[string]string, len(found.Statuses))
 		for _, s := range found.Statuses {
@@ -96,7 +96,7 @@ func (c *Client) WaitForStates(ctx context.Context, w Wait) (Result, error) {
 			return Result{}, &WaitError{Wait: w, Progress: progress, Stuck: stuck}
 		}
 		if len(pending) > 0 && !sleep(ctx, w.PollInterval) {
-			return Result{}, w.interrupted(ctx, nil, progress, progress.Pending)
+			return Result{}, w.interrupted(ctx, nil, progress)
 		}
 	}
 	return Result{Statuses: statusesOf(ids, last), Missing: []string{}}, nil
@@ -104,13 +104,12 @@ func (c *Client) WaitForStates(ctx context.Context, w Wait) (Result, error) {
 
 // interrupted is the error of a wait that ended before its instances were there: its time ran out
 // or it was canceled (err, if set, is the call under way then), or a call failed for good, which
-// is returned as it is.
-func (w Wait) interrupted(ctx context.Context, err error, progress WaitProgress, pending []Status) error {
+// is returned as it is. progress.Pending are the instances pending since the last poll.
+func (w Wait) interrupted(ctx context.Context, err error, progress WaitProgress) error {
 	var apiErr *Error
 	if err != nil && (!errors.As(err, &apiErr) || !apiErr.TimedOut && !apiErr.Canceled) {
 		return err
 	}
-	progress.Pending = pending
 	return &WaitError{Wait: w, Progress: progress, TimedOut: !canceled(ctx), Canceled: canceled(ctx), Err: err}
 }
 

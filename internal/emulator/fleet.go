@@ -122,11 +122,18 @@ func (f *fleet) matching(ids []string) []Instance {
 }
 
 func validInstance(inst Instance) error {
-	if !instanceIDPattern.MatchString(inst.ID) {
-		return fmt.Errorf("instance id %q does not match %s", inst.ID, instanceIDPattern)
+	if err := validID(inst.ID); err != nil {
+		return err
 	}
 	if inst.State == "" {
 		return fmt.Errorf("instance %s has no state", inst.ID)
+	}
+	return nil
+}
+
+func validID(id string) error {
+	if !instanceIDPattern.MatchString(id) {
+		return fmt.Errorf("instance id %q does not match %s", id, instanceIDPattern)
 	}
 	return nil
 }

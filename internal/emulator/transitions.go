@@ -38,12 +38,13 @@ func (e *Emulator) Schedule(t Transition) error {
 // schedule adds t to the pending transitions, which stay sorted by when they are due, ties in the
 // order scheduled; e.mu is held.
 func (e *Emulator) schedule(t Transition) error {
-	inst := t.Instance
+	// A terminated instance is removed, and needs no state.
+	valid := validInstance(t.Instance)
 	if t.Terminated {
-		inst.State = "(terminated)" // a removed instance needs no state
+		valid = validID(t.ID)
 	}
-	if err := validInstance(inst); err != nil {
-		return err
+	if valid != nil {
+		return valid
 	}
 	if !slices.Contains(Regions, t.Region) {
 		return fmt.Errorf("the region %q of %s is not one the emulator serves", t.Region, t.ID)
@@ -52,12 +53,10 @@ func (e *Emulator) schedule(t Transition) error {
 		return fmt.Errorf("the transition of %s is scheduled %s in the past", t.ID, -t.After)
 	}
 	s := scheduled{Transition: t, due: e.now().Add(t.After)}
-	i, _ := slices.BinarySearchFunc(e.pending, s.due, func(p scheduled, due time.Time) int {
-		if p.due.After(due) {
-			return 1
-		}
-		return -1
-	})
+	i := slices.IndexFunc(e.pending, func(p scheduled) bool { return p.due.After(s.due) })
+	if i < 0 {
+		i = len(e.pending)
+	}
 	e.pending = slices.Insert(e.pending, i, s)
 	return nil
 }

@@ -126,7 +126,7 @@ var examples = map[string]example{
 	},
 	"demo": {
 		seed: map[string]string{"ins-web00001": "RUNNING", "ins-web00002": "RUNNING", "ins-web00003": "RUNNING", "ins-db000001": "STOPPED"},
-		// Both are listed from the start, so that the count of the region's instances holds still.
+		// Both are listed from the first call on, so that the count of the region's instances holds still.
 		launches: append(emulator.Launch(testRegion, "ins-web00005", "RUNNING", 3*time.Second),
 			emulator.Launch(testRegion, "ins-web00006", "RUNNING", 2*time.Second)...),
 		warnings: []string{"The database ins-db000001 is STOPPED, not RUNNING."},
@@ -158,7 +158,7 @@ func TestAccExamples(t *testing.T) {
 			if !ok {
 				t.Fatalf("the example %s is not checked: add it to examples", name)
 			}
-			emu, srv := startEmulator(t, emulator.Config{Fleets: map[string]int{testRegion: 120, "ap-shanghai": 30}, Seed: 13, Transitions: ex.launches})
+			emu, srv := startLaunching(t, emulator.Config{Fleets: map[string]int{testRegion: 120, "ap-shanghai": 30}, Seed: 13}, ex.launches)
 			for id, state := range ex.seed {
 				if err := emu.Put(testRegion, emulator.Instance{ID: id, State: state}); err != nil {
 					t.Fatal(err)

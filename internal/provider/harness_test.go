@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
@@ -65,19 +66,43 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// startEmulator serves an emulator of cfg (which accepts the test keys) for the test's length;
-// wrap, if given, comes between the server and the emulator.
-func startEmulator(t *testing.T, cfg emulator.Config, wrap ...func(http.Handler) http.Handler) (*emulator.Emulator, *httptest.Server) {
+// startEmulator serves an emulator of cfg (which accepts the test keys) for the test's length.
+func startEmulator(t *testing.T, cfg emulator.Config) (*emulator.Emulator, *httptest.Server) {
 	t.Helper()
-	cfg.Keys = map[string]string{testSecretID: testSecretKey}
-	emu := emulator.New(cfg)
-	var h http.Handler = emu
-	for _, w := range wrap {
-		h = w(h)
+	emu := newEmulator(cfg)
+	return emu, serve(t, emu)
+}
+
+// startLaunching is startEmulator with launches that begin when the emulator answers its first
+// call rather than when it starts, so that the first read sees each at its beginning however long
+// Terraform takes to get there.
+func startLaunching(t *testing.T, cfg emulator.Config, launches []emulator.Transition) (*emulator.Emulator, *httptest.Server) {
+	t.Helper()
+	emu := newEmulator(cfg)
+	var once sync.Once
+	launch := func() {
+		for _, tr := range launches {
+			if err := emu.Schedule(tr); err != nil {
+				t.Errorf("launch %+v: %v", tr, err)
+			}
+		}
 	}
+	return emu, serve(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		once.Do(launch)
+		emu.ServeHTTP(w, r)
+	}))
+}
+
+// newEmulator is an emulator of cfg that accepts the test keys.
+func newEmulator(cfg emulator.Config) *emulator.Emulator {
+	cfg.Keys = map[string]string{testSecretID: testSecretKey}
+	return emulator.New(cfg)
+}
+
+func serve(t *testing.T, h http.Handler) *httptest.Server {
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
-	return emu, srv
+	return srv
 }
 
 func endpointOf(srv *httptest.Server) string {

@@ -2,13 +2,11 @@ package provider
 
 import (
 	"fmt"
-	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
-	"sync"
 	"testing"
 	"time"
 
@@ -19,8 +17,8 @@ import (
 	"github.com/qcloudlabs/terraform-provider-qcloud/internal/emulator"
 )
 
-// launching is the transitions of n instances launched as the emulator starts: each is listed as
-// PENDING at once and ends in state, the i-th after delay(i). It returns them with their IDs.
+// launching is the transitions of n instances launched together: each is listed as PENDING at
+// once and ends in state, the i-th after delay(i). It returns them with their IDs.
 func launching(prefix string, n int, state string, delay func(i int) time.Duration) ([]emulator.Transition, []string) {
 	var transitions []emulator.Transition
 	ids := make([]string, n)
@@ -43,17 +41,6 @@ func waitData(ids, waitFor string, extra ...string) string {
 		config += "  " + arg + "\n"
 	}
 	return config + "}\n"
-}
-
-// onFirstCall calls first before the first request reaches the handler.
-func onFirstCall(first func()) func(http.Handler) http.Handler {
-	var once sync.Once
-	return func(next http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			once.Do(first)
-			next.ServeHTTP(w, r)
-		})
-	}
 }
 
 // allRunning is the instances with these IDs, in this order, each RUNNING.
@@ -124,16 +111,7 @@ func logField(t *testing.T, line, key string) int {
 func TestAccCVMInstancesStatusDataSource_waitsForLaunchingInstances(t *testing.T) {
 	log := waitLog(t)
 	transitions, launched := launching("new0", 20, "RUNNING", func(i int) time.Duration { return 2*time.Second + time.Duration(i)*100*time.Millisecond })
-	// The launches begin with the first call, so that the first poll finds all 20 PENDING however
-	// long Terraform takes to get to it.
-	var emu *emulator.Emulator
-	emu, srv := startEmulator(t, emulator.Config{Fleets: map[string]int{testRegion: 130}, Seed: 21}, onFirstCall(func() {
-		for _, tr := range transitions {
-			if err := emu.Schedule(tr); err != nil {
-				panic(err)
-			}
-		}
-	}))
+	emu, srv := startLaunching(t, emulator.Config{Fleets: map[string]int{testRegion: 130}, Seed: 21}, transitions)
 	var ids []string
 	for _, inst := range emu.Fleet(testRegion) {
 		if err := emu.Put(testRegion, emulator.Instance{ID: inst.ID, State: "RUNNING"}); err != nil {
@@ -183,7 +161,7 @@ func TestAccCVMInstancesStatusDataSource_waitsForLaunchingInstances(t *testing.T
 func TestAccCVMInstancesStatusDataSource_waitFailsAtOnceOnLaunchFailed(t *testing.T) {
 	transitions, ids := launching("boot", 3, "RUNNING", func(int) time.Duration { return time.Second })
 	failed, failedIDs := launching("fail", 1, "LAUNCH_FAILED", func(int) time.Duration { return 2 * time.Second })
-	emu, srv := startEmulator(t, emulator.Config{Transitions: append(transitions, failed...)})
+	emu, srv := startLaunching(t, emulator.Config{}, append(transitions, failed...))
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviders,
 		Steps: []resource.TestStep{{
@@ -202,7 +180,7 @@ func TestAccCVMInstancesStatusDataSource_waitFailsAtOnceOnLaunchFailed(t *testin
 
 func TestAccCVMInstancesStatusDataSource_waitTimesOut(t *testing.T) {
 	transitions, ids := launching("slow", 1, "RUNNING", func(int) time.Duration { return time.Hour })
-	_, srv := startEmulator(t, emulator.Config{Fleets: map[string]int{testRegion: 5}, Transitions: transitions})
+	_, srv := startLaunching(t, emulator.Config{Fleets: map[string]int{testRegion: 5}}, transitions)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviders,
 		Steps: []resource.TestStep{{
@@ -259,7 +237,7 @@ func TestAccCVMInstancesStatusDataSource_waitForIsValidatedAtPlan(t *testing.T) 
 // apply, before the resources that depend on it.
 func TestAccCVMInstancesStatusDataSource_waitForIDsKnownAfterApply(t *testing.T) {
 	transitions, ids := launching("late", 3, "RUNNING", func(i int) time.Duration { return 2*time.Second + time.Duration(i)*time.Second })
-	emu, srv := startEmulator(t, emulator.Config{Fleets: map[string]int{testRegion: 10}, Transitions: transitions})
+	emu, srv := startLaunching(t, emulator.Config{Fleets: map[string]int{testRegion: 10}}, transitions)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviders,
 		Steps: []resource.TestStep{{
