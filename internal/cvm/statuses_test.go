@@ -36,7 +36,7 @@ func newClient(t testing.TB, srv *httptest.Server, tune ...func(*cvm.Config)) *c
 		Credentials: auth.Static(secretID, secretKey, ""),
 		Endpoint:    strings.TrimPrefix(srv.URL, "http://"),
 		Scheme:      "http",
-		RateLimit:   emulator.DefaultRateLimit,
+		RateLimit:   emulator.DescribeRateLimit,
 		MaxRetries:  8,
 	}
 	for _, f := range tune {

@@ -12,13 +12,34 @@ type action struct {
 	service  string
 	version  string
 	regional bool
-	handle   func(e *Emulator, region string, body []byte) (map[string]any, *apiError)
+	// rateLimit is the action's documented limit, in requests per second.
+	rateLimit float64
+	handle    func(e *Emulator, c call) (map[string]any, *apiError)
 }
 
-var actions = map[string]action{
-	"DescribeInstancesStatus": {service: "cvm", version: "2017-03-12", regional: true, handle: (*Emulator).describeInstancesStatus},
-	"AssumeRole":              {service: "sts", version: "2018-08-13", regional: true, handle: (*Emulator).assumeRole},
+// call is what an action's handler is given of an authenticated request.
+type call struct {
+	region    string
+	requestID string
+	body      []byte
 }
+
+// The documented limits of the actions, in requests per second.
+const (
+	DescribeRateLimit  = 40
+	OperationRateLimit = 10
+)
+
+var actions = map[string]action{
+	"DescribeInstancesStatus": {service: "cvm", version: cvmVersion, regional: true, rateLimit: DescribeRateLimit, handle: (*Emulator).describeInstancesStatus},
+	"DescribeInstances":       {service: "cvm", version: cvmVersion, regional: true, rateLimit: DescribeRateLimit, handle: (*Emulator).describeInstances},
+	"StartInstances":          {service: "cvm", version: cvmVersion, regional: true, rateLimit: OperationRateLimit, handle: (*Emulator).startInstances},
+	"StopInstances":           {service: "cvm", version: cvmVersion, regional: true, rateLimit: OperationRateLimit, handle: (*Emulator).stopInstances},
+	"RebootInstances":         {service: "cvm", version: cvmVersion, regional: true, rateLimit: OperationRateLimit, handle: (*Emulator).rebootInstances},
+	"AssumeRole":              {service: "sts", version: "2018-08-13", regional: true, rateLimit: DescribeRateLimit, handle: (*Emulator).assumeRole},
+}
+
+const cvmVersion = "2017-03-12"
 
 // decodeParams decodes a request body into params the way the API does: an unknown parameter
 // is UnknownParameter, a parameter of the wrong type InvalidParameter.

@@ -20,9 +20,9 @@ type assumeRoleParams struct {
 
 // assumeRole is STS AssumeRole: temporary keys for a known role, which the other actions accept
 // only with their token and until they expire.
-func (e *Emulator) assumeRole(_ string, body []byte) (map[string]any, *apiError) {
+func (e *Emulator) assumeRole(c call) (map[string]any, *apiError) {
 	var p assumeRoleParams
-	if apiErr := decodeParams(body, &p); apiErr != nil {
+	if apiErr := decodeParams(c.body, &p); apiErr != nil {
 		return nil, apiErr
 	}
 	duration := int64(defaultAssumeRoleDuration)

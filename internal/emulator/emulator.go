@@ -21,9 +21,6 @@ import (
 	"golang.org/x/time/rate"
 )
 
-// DefaultRateLimit is the documented request limit of DescribeInstancesStatus, per second.
-const DefaultRateLimit = 40
-
 // maxBodyBytes is the API's limit on a request body.
 const maxBodyBytes = 10 << 20
 
@@ -36,8 +33,9 @@ type Config struct {
 	// Seed makes the seeded fleets reproducible.
 	Seed uint64
 	// RateLimit is the requests per second each action accepts before it answers
-	// RequestLimitExceeded (a token bucket whose burst equals the rate). Zero means
-	// DefaultRateLimit; a negative value turns the limit off.
+	// RequestLimitExceeded (a token bucket whose burst equals the rate). Zero means each action's
+	// documented limit (40 for the Describe actions, 10 for StartInstances, StopInstances and
+	// RebootInstances); a negative value turns the limit off.
 	RateLimit float64
 	// Latency is added to every answer.
 	Latency time.Duration
@@ -57,6 +55,11 @@ type Config struct {
 	// Transitions are changes the emulator makes to instances on its own, after the seeded fleets
 	// are in place: instances that finish launching, fail to, or appear.
 	Transitions []Transition
+	// Operations are how StartInstances, StopInstances and RebootInstances are carried out.
+	Operations Operations
+	// Prepaid are the IDs of the instances charged monthly (PREPAID), which refuse
+	// StopInstances with StoppedMode STOP_CHARGING.
+	Prepaid []string
 }
 
 // Emulator is an http.Handler serving the emulated API at "/".
@@ -75,7 +78,14 @@ type Emulator struct {
 	faults    Faults
 	faultRand *rand.Rand
 	// pending are the scheduled transitions not yet made, sorted by when they are due.
-	pending  []scheduled
+	pending []scheduled
+	ops     Operations
+	opsRand *rand.Rand
+	prepaid map[string]bool
+	// latest and holds are, by region/id, each instance's latest operation and another client's
+	// task that holds it.
+	latest   map[string]*LatestOperation
+	holds    map[string]hold
 	stats    Stats
 	inFlight int
 	// recentCalls are the times of the calls in the last second, for Stats.PeakRate.
@@ -108,6 +118,8 @@ type Stats struct {
 	// Transitions counts the scheduled transitions made; one is made when the fleet is first
 	// looked at (by a request, Fleet or Put) after it is due.
 	Transitions int
+	// Operated counts, per operation action, the instances of the calls it accepted.
+	Operated map[string]int
 	// FirstRequest and LastResponse bound the time the emulator was busy.
 	FirstRequest, LastResponse time.Time
 }
@@ -126,7 +138,17 @@ func New(cfg Config) *Emulator {
 		fleets:          map[string]*fleet{},
 		limiters:        map[string]*rate.Limiter{},
 		faults:          cfg.Faults,
-		stats:           Stats{Calls: map[string]int{}, Injected: map[string]int{}, Tokens: map[string]int{}, RequestClients: map[string]int{}},
+		ops:             cfg.Operations,
+		opsRand:         rand.New(rand.NewPCG(cfg.Operations.Seed, cfg.Operations.Seed^0x2545f4914f6cdd1d)),
+		prepaid:         map[string]bool{},
+		latest:          map[string]*LatestOperation{},
+		holds:           map[string]hold{},
+		stats: Stats{Calls: map[string]int{}, Injected: map[string]int{}, Tokens: map[string]int{},
+			RequestClients: map[string]int{}, Operated: map[string]int{}},
+	}
+	e.ops.Duration = cmp.Or(e.ops.Duration, DefaultOperationDuration)
+	for _, id := range cfg.Prepaid {
+		e.prepaid[id] = true
 	}
 	e.faultRand = newFaultRand(cfg.Faults.Seed)
 	if e.now == nil {
@@ -145,11 +167,8 @@ func New(cfg Config) *Emulator {
 			panic("emulator: " + err.Error())
 		}
 	}
-	limit := cfg.RateLimit
-	if limit == 0 {
-		limit = DefaultRateLimit
-	}
-	for name := range actions {
+	for name, act := range actions {
+		limit := cmp.Or(cfg.RateLimit, act.rateLimit)
 		if limit < 0 {
 			e.limiters[name] = rate.NewLimiter(rate.Inf, 0)
 		} else {
@@ -187,6 +206,7 @@ func (e *Emulator) Stats() Stats {
 	s.Injected = maps.Clone(e.stats.Injected)
 	s.Tokens = maps.Clone(e.stats.Tokens)
 	s.RequestClients = maps.Clone(e.stats.RequestClients)
+	s.Operated = maps.Clone(e.stats.Operated)
 	return s
 }
 
@@ -231,7 +251,7 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	e.begin(r)
 	defer e.end()
 
-	result, apiErr := e.serve(r)
+	result, apiErr := e.serve(r, requestID)
 	if err := sleep(r.Context(), e.latency); err != nil {
 		return
 	}
@@ -245,7 +265,7 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-func (e *Emulator) serve(r *http.Request) (map[string]any, *apiError) {
+func (e *Emulator) serve(r *http.Request, requestID string) (map[string]any, *apiError) {
 	if r.Method != http.MethodPost || r.URL.Path != "/" {
 		return nil, &apiError{"InvalidParameter", "This endpoint accepts only POST / with a JSON body, as the Tencent Cloud SDKs send it."}
 	}
@@ -283,7 +303,7 @@ func (e *Emulator) serve(r *http.Request) (map[string]any, *apiError) {
 	if apiErr := e.admit(name); apiErr != nil {
 		return nil, apiErr
 	}
-	return act.handle(e, region, body)
+	return act.handle(e, call{region: region, requestID: requestID, body: body})
 }
 
 func (e *Emulator) authenticate(r *http.Request, body []byte, service string) *apiError {

@@ -26,6 +26,8 @@ type Transition struct {
 type scheduled struct {
 	Transition
 	due time.Time
+	// then, if set, is run once the transition is made: the end of an operation records its result.
+	then func()
 }
 
 // Schedule makes the emulator change an instance after t.After from now.
@@ -35,8 +37,7 @@ func (e *Emulator) Schedule(t Transition) error {
 	return e.schedule(t)
 }
 
-// schedule adds t to the pending transitions, which stay sorted by when they are due, ties in the
-// order scheduled; e.mu is held.
+// schedule adds t to the pending transitions; e.mu is held.
 func (e *Emulator) schedule(t Transition) error {
 	// A terminated instance is removed, and needs no state.
 	valid := validInstance(t.Instance)
@@ -52,13 +53,18 @@ func (e *Emulator) schedule(t Transition) error {
 	if t.After < 0 {
 		return fmt.Errorf("the transition of %s is scheduled %s in the past", t.ID, -t.After)
 	}
-	s := scheduled{Transition: t, due: e.now().Add(t.After)}
-	i := slices.IndexFunc(e.pending, func(p scheduled) bool { return p.due.After(s.due) })
-	if i < 0 {
-		i = len(e.pending)
-	}
-	e.pending = slices.Insert(e.pending, i, s)
+	e.pending = insertScheduled(e.pending, scheduled{Transition: t, due: e.now().Add(t.After)})
 	return nil
+}
+
+// insertScheduled adds s to pending, which stays sorted by when transitions are due, ties in the
+// order scheduled.
+func insertScheduled(pending []scheduled, s scheduled) []scheduled {
+	i := slices.IndexFunc(pending, func(p scheduled) bool { return p.due.After(s.due) })
+	if i < 0 {
+		i = len(pending)
+	}
+	return slices.Insert(pending, i, s)
 }
 
 // applyDue makes every transition that is due by now; e.mu is held. Transitions are applied when
@@ -74,7 +80,11 @@ func (e *Emulator) applyDue() {
 		} else {
 			e.regionFleet(t.Region).put(t.Instance)
 		}
-		e.stats.Transitions++
+		if t.then != nil {
+			t.then()
+		} else {
+			e.stats.Transitions++ // an operation's end is not a scheduled transition
+		}
 		n++
 	}
 	e.pending = slices.Delete(e.pending, 0, n)

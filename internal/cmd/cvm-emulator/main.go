@@ -56,7 +56,7 @@ func parseOptions(args []string) (options, error) {
 	fs.Var(&o.changes, "transition", "a change the emulator makes on its own a while after it starts, as region:ins-xxxxxxxx=STATE@10s; "+
 		"an instance that does not exist yet appears then, and the STATE "+terminated+" removes the instance (repeatable)")
 	fs.Uint64Var(&o.seed, "seed", 1, "seed of the generated fleets")
-	fs.Float64Var(&o.rateLimit, "rate-limit", emulator.DefaultRateLimit, "requests per second per action before RequestLimitExceeded; negative for none")
+	fs.Float64Var(&o.rateLimit, "rate-limit", 0, "requests per second of every action before RequestLimitExceeded; 0 for each action's documented limit (40 Describe*, 10 Start/Stop/RebootInstances), negative for none")
 	fs.DurationVar(&o.latency, "latency", 0, "latency added to every answer")
 	fs.Float64Var(&o.faults.Throttle, "throttle", 0, "fraction of calls answered RequestLimitExceeded")
 	fs.Float64Var(&o.faults.InternalError, "internal-error", 0, "fraction of calls answered InternalError")

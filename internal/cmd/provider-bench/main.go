@@ -63,7 +63,7 @@ func main() {
 	flag.StringVar(&sizes, "sizes", "1000,10000,100000", "fleet sizes to measure")
 	flag.StringVar(&modes, "reads", "list all,by ID", "ways of reading to measure: list all, by ID")
 	flag.DurationVar(&o.latency, "latency", 150*time.Millisecond, "latency the emulator adds to every answer")
-	flag.Float64Var(&o.rateLimit, "rate-limit", emulator.DefaultRateLimit, "the emulator's limit and the provider's rate_limit, per second")
+	flag.Float64Var(&o.rateLimit, "rate-limit", emulator.DescribeRateLimit, "the emulator's limit and the provider's rate_limit, per second")
 	flag.Parse()
 	for field := range strings.SplitSeq(sizes, ",") {
 		n, err := strconv.Atoi(field)

@@ -1,0 +1,77 @@
+package emulator
+
+import (
+	"encoding/json"
+	"fmt"
+	"time"
+)
+
+type describeInstancesParams struct {
+	listParams
+	Filters json.RawMessage `json:"Filters"`
+}
+
+// describeInstances pages through the region's instances, or the requested ones, with what this
+// emulator knows of each: its state, how it is charged, and its latest operation.
+func (e *Emulator) describeInstances(c call) (map[string]any, *apiError) {
+	var p describeInstancesParams
+	if apiErr := decodeParams(c.body, &p); apiErr != nil {
+		return nil, apiErr
+	}
+	if len(p.Filters) > 0 && string(p.Filters) != "null" && string(p.Filters) != "[]" {
+		return nil, &apiError{"InvalidParameterValue", "The emulator does not implement the Filters of DescribeInstances; ask for InstanceIds."}
+	}
+	offset, limit, apiErr := p.window()
+	if apiErr != nil {
+		return nil, apiErr
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	page, total := e.page(c.region, p.InstanceIDs, offset, limit)
+	set := make([]map[string]any, len(page))
+	for i, inst := range page {
+		charge := "POSTPAID_BY_HOUR"
+		if e.prepaid[inst.ID] {
+			charge = "PREPAID"
+		}
+		fields := map[string]any{"InstanceId": inst.ID, "InstanceState": inst.State, "InstanceChargeType": charge}
+		if op, ok := e.latest[c.region+"/"+inst.ID]; ok {
+			fields["LatestOperation"] = op.Action
+			fields["LatestOperationState"] = op.State
+			fields["LatestOperationRequestId"] = op.RequestID
+			if op.ErrorMsg != "" {
+				fields["LatestOperationErrorMsg"] = op.ErrorMsg
+			}
+		}
+		set[i] = fields
+	}
+	return map[string]any{"TotalCount": total, "InstanceSet": set}, nil
+}
+
+// Latest returns the latest operation on an instance, as DescribeInstances reports it.
+func (e *Emulator) Latest(region, id string) (LatestOperation, bool) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.applyDue()
+	op, ok := e.latest[region+"/"+id]
+	if !ok {
+		return LatestOperation{}, false
+	}
+	return *op, true
+}
+
+// Hold makes another client's task (a snapshot, a resize) hold an instance for d: StartInstances,
+// StopInstances and RebootInstances refuse it with code, which is
+// OperationDenied.InstanceOperationInProgress or MutexOperation.TaskRunning.
+func (e *Emulator) Hold(region, id, code string, d time.Duration) error {
+	if err := validID(id); err != nil {
+		return err
+	}
+	if code != "OperationDenied.InstanceOperationInProgress" && code != "MutexOperation.TaskRunning" {
+		return fmt.Errorf("%s is not a code of a busy instance", code)
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.holds[region+"/"+id] = hold{code: code, until: e.now().Add(d)}
+	return nil
+}
