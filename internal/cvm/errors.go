@@ -34,10 +34,10 @@ func (e *Error) Error() string {
 		fmt.Fprintf(&b, " after %d %s", e.Attempts, plural(e.Attempts, "attempt", "attempts"))
 	}
 	if e.TimedOut {
-		b.WriteString(", when the read's time ran out")
+		b.WriteString(", when its time ran out")
 	}
 	if e.Canceled {
-		b.WriteString(", when the read was canceled")
+		b.WriteString(", when it was canceled")
 	}
 	b.WriteString(": ")
 	if e.Code != "" {

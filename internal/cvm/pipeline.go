@@ -85,9 +85,9 @@ func sendOnce[T any](ctx context.Context, c *Client, r request, send sendFunc[T]
 // notSent is why a request that was never sent failed.
 func notSent(ctx context.Context) error {
 	if canceled(ctx) {
-		return errors.New("the read was canceled before the request could be sent")
+		return errors.New("it was canceled before the request could be sent")
 	}
-	return errors.New("the read's time ran out before the request could be sent")
+	return errors.New("its time ran out before the request could be sent")
 }
 
 func canceled(ctx context.Context) bool {

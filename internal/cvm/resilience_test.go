@@ -134,7 +134,7 @@ func TestDeadlineEndsTheRetries(t *testing.T) {
 	if elapsed := time.Since(start); elapsed > 3*time.Second {
 		t.Fatalf("the read ended %s after a deadline of 1s", elapsed)
 	}
-	if !strings.Contains(err.Error(), "when the read's time ran out: RequestLimitExceeded") {
+	if !strings.Contains(err.Error(), "when its time ran out: RequestLimitExceeded") {
 		t.Fatalf("the error does not say that time ran out: %v", err)
 	}
 }
@@ -164,7 +164,7 @@ func TestCancelDuringBackoffSaysSo(t *testing.T) {
 	if !errors.As(err, &apiErr) || !apiErr.Canceled || apiErr.TimedOut {
 		t.Fatalf("want a canceled read, got %v", err)
 	}
-	if !strings.Contains(err.Error(), "attempts, when the read was canceled: RequestLimitExceeded") {
+	if !strings.Contains(err.Error(), "attempts, when it was canceled: RequestLimitExceeded") {
 		t.Fatalf("the error does not say that the read was canceled: %v", err)
 	}
 }

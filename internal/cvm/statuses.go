@@ -68,7 +68,7 @@ func (c *Client) listPass(ctx context.Context, region string) (map[string]string
 	if err != nil {
 		return nil, nil, err
 	}
-	rest, err := c.fetchAll(ctx, ceilDiv(first.total, pageSize)-1, func(ctx context.Context, i int) (page, error) {
+	rest, err := fetchAll(ctx, c, describeInstancesStatus, ceilDiv(first.total, pageSize)-1, func(ctx context.Context, i int) (page, error) {
 		return c.describe(ctx, listQuery(region, (i+1)*pageSize))
 	})
 	if err != nil {
@@ -95,7 +95,7 @@ func listQuery(region string, offset int) query {
 func (c *Client) StatusesByID(ctx context.Context, region string, ids []string) (Result, error) {
 	unique := uniqueIDs(ids)
 	batches := batchIDs(unique, pageSize)
-	pages, err := c.fetchAll(ctx, len(batches), func(ctx context.Context, i int) (page, error) {
+	pages, err := fetchAll(ctx, c, describeInstancesStatus, len(batches), func(ctx context.Context, i int) (page, error) {
 		return c.describe(ctx, query{region: region, ids: batches[i], name: batchName(batches, i)})
 	})
 	if err != nil {
@@ -123,24 +123,24 @@ func batchName(batches [][]string, i int) string {
 	return fmt.Sprintf("batch %d of %d (%d IDs, %s to %s)", i+1, len(batches), len(b), b[0], b[len(b)-1])
 }
 
-// fetchAll runs fetch for 0..n-1 concurrently, at most the DescribeInstancesStatus pace's width
-// at a time (the pace sets the rate), and returns the pages in index order. The first failure
-// cancels the others and is the error returned.
-func (c *Client) fetchAll(ctx context.Context, n int, fetch func(context.Context, int) (page, error)) ([]page, error) {
-	pages := make([]page, max(n, 0))
+// fetchAll runs fetch for 0..n-1 concurrently, at most the action's pace width at a time (the pace
+// sets the rate), and returns the answers in index order. The first failure cancels the others
+// and is the error returned.
+func fetchAll[T any](ctx context.Context, c *Client, action string, n int, fetch func(context.Context, int) (T, error)) ([]T, error) {
+	answers := make([]T, max(n, 0))
 	g, ctx := errgroup.WithContext(ctx)
-	g.SetLimit(c.paces[describeInstancesStatus].width)
-	for i := range pages {
+	g.SetLimit(c.paces[action].width)
+	for i := range answers {
 		if ctx.Err() != nil {
 			break
 		}
 		g.Go(func() error {
 			var err error
-			pages[i], err = fetch(ctx, i)
+			answers[i], err = fetch(ctx, i)
 			return err
 		})
 	}
-	return pages, g.Wait()
+	return answers, g.Wait()
 }
 
 // uniqueIDs drops repeated IDs, keeping the first occurrence.

@@ -209,7 +209,7 @@ func TestAccCVMInstancesStatusDataSource_readTimeout(t *testing.T) {
 			Config: providerBlock(srv) + `data "qcloud_cvm_instances_status" "test" {
   timeouts = { read = "1s" }
 }`,
-			ExpectError: errorMatching("when the read's time ran out", "did not finish within its timeout of 1s. Raise timeouts.read"),
+			ExpectError: errorMatching("when its time ran out", "did not finish within its timeout of 1s. Raise timeouts.read"),
 		}},
 	})
 }

@@ -71,7 +71,7 @@ func TestAccCVMInstancesStatusDataSource_readTimeoutEndsRetries(t *testing.T) {
 			Config: providerBlock(srv, `max_retries = 50`) + `data "qcloud_cvm_instances_status" "test" {
   timeouts = { read = "3s" }
 }`,
-			ExpectError: errorMatching("after", "attempts, when the read's time ran out: RequestLimitExceeded",
+			ExpectError: errorMatching("after", "attempts, when its time ran out: RequestLimitExceeded",
 				"did not finish within its timeout of 3s"),
 		}},
 	})

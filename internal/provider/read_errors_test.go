@@ -76,7 +76,7 @@ func TestCVMInstancesStatusDataSource_canceledReadSaysSo(t *testing.T) {
 	err := &cvm.Error{Action: "DescribeInstancesStatus", Region: testRegion, Request: "page at offset 0 (limit 100)", Attempts: 2,
 		Canceled: true, Code: "RequestLimitExceeded", Message: "too many requests", RequestID: "req-1"}
 	detail := readErrorDetail(err, time.Minute)
-	if !errorMatching("after 2 attempts, when the read was canceled: RequestLimitExceeded", "The read was canceled before it finished").MatchString(detail) ||
+	if !errorMatching("after 2 attempts, when it was canceled: RequestLimitExceeded", "The read was canceled before it finished").MatchString(detail) ||
 		strings.Contains(detail, "kept throttling") {
 		t.Fatalf("the message of a canceled read is:\n%s", detail)
 	}

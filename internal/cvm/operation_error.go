@@ -1,0 +1,147 @@
+package cvm
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Failure is an instance an operation could not bring to its target.
+type Failure struct {
+	ID string
+	// State is the state it was last seen in.
+	State string
+	// Code is the API's error code when a call refused it, Reason what the API says went wrong
+	// (LatestOperationErrorMsg for an operation that failed), RequestID the call it concerns.
+	Code, Reason, RequestID string
+}
+
+// OperationError is an operation that did not bring every instance to its target. Instances
+// that got there are in Result; they are not rolled back.
+type OperationError struct {
+	Operation Operation
+	Result    OperationResult
+	// Unknown are IDs that do not exist, and Unreachable instances in a state from which they
+	// cannot reach the target: either ends the operation before anything was changed.
+	Unknown     []string
+	Unreachable []Status
+	// Failed are the instances whose operation failed, or that fell into a state they cannot
+	// leave.
+	Failed []Failure
+	// TimedOut is set when the deadline ended the operation, Canceled when its caller canceled
+	// it; Pending then holds the instances not there yet, with what the API says of each.
+	TimedOut, Canceled bool
+	Pending            []Failure
+	// Err is the call that failed for good, or that was under way when the operation ended.
+	Err error
+}
+
+// verbs are the words for each operation: the infinitive and the past participle.
+var verbs = map[Op][2]string{Start: {"start", "started"}, Stop: {"stop", "stopped"}, Reboot: {"reboot", "rebooted"}}
+
+func (e *OperationError) Error() string {
+	o, verb := e.Operation, verbs[e.Operation.Op]
+	total := len(uniqueIDs(o.IDs))
+	target := opSpecs[o.Op].target
+	var parts []string
+	switch {
+	case len(e.Unknown) > 0:
+		return fmt.Sprintf("Cannot %s the instances: %d of %d %s not exist in %s: %s. Nothing was changed.",
+			verb[0], len(e.Unknown), total, plural(len(e.Unknown), "does", "do"), o.Region, listIDs(e.Unknown))
+	case len(e.Unreachable) > 0:
+		why := "an instance does not leave " + oneOf(deadEnds) + " on its own"
+		if o.Op == Reboot {
+			why = "only RUNNING instances can be rebooted"
+		}
+		return fmt.Sprintf("Cannot %s %d of %d %s in %s: %s; %s. Nothing was changed.",
+			verb[0], len(e.Unreachable), total, plural(total, "instance", "instances"), o.Region, listStatuses(e.Unreachable, ""), why)
+	}
+	if len(e.Failed) > 0 {
+		parts = append(parts, fmt.Sprintf("Failed to %s %d of %d %s in %s: %s",
+			verb[0], len(e.Failed), total, plural(total, "instance", "instances"), o.Region, groupFailures(e.Failed)))
+	}
+	if e.TimedOut || e.Canceled {
+		ended := "ran out of time"
+		if e.Canceled {
+			ended = "was canceled"
+		}
+		parts = append(parts, fmt.Sprintf("The %s %s after %s and %d %s: %d of %d %s in %s %s not %s yet: %s",
+			verb[0], ended, e.Result.Elapsed.Round(time.Second/10), e.Result.Polls, plural(e.Result.Polls, "poll", "polls"),
+			len(e.Pending), total, plural(total, "instance", "instances"), o.Region, plural(len(e.Pending), "is", "are"),
+			target, listFailures(e.Pending)))
+	}
+	if e.Err != nil {
+		parts = append(parts, e.Err.Error())
+	}
+	if got := len(e.Result.Changed) + len(e.Result.Skipped); got > 0 {
+		parts = append(parts, fmt.Sprintf("The other %d %s %s %s", got, plural(got, "instance", "instances"),
+			plural(got, "is", "are"), target))
+		if o.Op == Reboot {
+			parts[len(parts)-1] = fmt.Sprintf("%d other %s %s", got, plural(got, "instance", "instances"), verb[1])
+		}
+	}
+	return strings.Join(parts, ". ") + "."
+}
+
+func (e *OperationError) Unwrap() error { return e.Err }
+
+// groupFailures names every failed instance, those that failed for the same reason in the same
+// call together: "ins-a, ins-b (RUNNING): reason (RequestId x); ins-c (STOPPED): ...".
+func groupFailures(failures []Failure) string {
+	type group struct {
+		Failure
+		ids []string
+	}
+	var groups []*group
+	for _, f := range failures {
+		i := slices.IndexFunc(groups, func(g *group) bool {
+			return g.State == f.State && g.Code == f.Code && g.Reason == f.Reason && g.RequestID == f.RequestID
+		})
+		if i < 0 {
+			groups = append(groups, &group{Failure: f})
+			i = len(groups) - 1
+		}
+		groups[i].ids = append(groups[i].ids, f.ID)
+	}
+	parts := make([]string, len(groups))
+	for i, g := range groups {
+		parts[i] = strings.Join(g.ids, ", ") + " (" + g.State + "): " + describeFailure(g.Failure)
+	}
+	return strings.Join(parts, "; ")
+}
+
+func describeFailure(f Failure) string {
+	s := f.Reason
+	if f.Code != "" {
+		s = f.Code + ": " + s
+	}
+	if f.RequestID != "" {
+		s += " (RequestId " + f.RequestID + ")"
+	}
+	return s
+}
+
+// listFailures names the first maxListed instances with their state and what is known of them.
+func listFailures(failures []Failure) string {
+	parts := make([]string, 0, min(len(failures), maxListed)+1)
+	for _, f := range failures[:min(len(failures), maxListed)] {
+		detail := f.State
+		if f.Reason != "" {
+			detail += "; " + describeFailure(f)
+		}
+		parts = append(parts, f.ID+" ("+detail+")")
+	}
+	if more := len(failures) - maxListed; more > 0 {
+		parts = append(parts, fmt.Sprintf("and %d more", more))
+	}
+	return strings.Join(parts, ", ")
+}
+
+func listIDs(ids []string) string {
+	s := strings.Join(ids[:min(len(ids), maxListed)], ", ")
+	if more := len(ids) - maxListed; more > 0 {
+		s += fmt.Sprintf(" and %d more", more)
+	}
+	return s
+}
