@@ -431,4 +431,3 @@ func (r *run) report(ctx context.Context, phase Phase) {
 	}
 	r.o.Progress(ctx, p)
 }
-
