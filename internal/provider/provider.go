@@ -4,6 +4,7 @@ package provider
 
 import (
 	"context"
+	"github.com/hashicorp/terraform-plugin-framework/action"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/float64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
@@ -20,7 +21,10 @@ import (
 	"github.com/qcloudlabs/terraform-provider-qcloud/internal/cvm"
 )
 
-var _ provider.Provider = &qcloudProvider{}
+var (
+	_ provider.Provider            = &qcloudProvider{}
+	_ provider.ProviderWithActions = &qcloudProvider{}
+)
 
 // qcloudProvider is the qcloud provider; version is set by the release build.
 type qcloudProvider struct {
@@ -249,11 +253,17 @@ func (p *qcloudProvider) Configure(ctx context.Context, req provider.ConfigureRe
 		"region": c.region, "endpoint": c.endpoints.cvm, "scheme": c.endpoints.scheme, "credential_source": c.credentialSource,
 		"rate_limit": c.rateLimit, "max_retries": c.maxRetries,
 	})
-	resp.DataSourceData = &providerData{client: client, region: c.region}
+	data := &providerData{client: client, region: c.region}
+	resp.DataSourceData = data
+	resp.ActionData = data
 }
 
 func (p *qcloudProvider) DataSources(context.Context) []func() datasource.DataSource {
 	return []func() datasource.DataSource{NewInstancesStatusDataSource}
+}
+
+func (p *qcloudProvider) Actions(context.Context) []func() action.Action {
+	return []func() action.Action{NewStartInstancesAction, NewStopInstancesAction, NewRebootInstancesAction}
 }
 
 func (p *qcloudProvider) Resources(context.Context) []func() resource.Resource {

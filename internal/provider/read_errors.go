@@ -18,13 +18,27 @@ func readError(err error, readTimeout time.Duration) (summary, detail string) {
 	return "Unable to read CVM instance states", readErrorDetail(err, readTimeout)
 }
 
-// readErrorDetail says what went wrong in a call and what to do about it.
+// readErrorDetail says what went wrong in a call of a read and what to do about it.
 func readErrorDetail(err error, readTimeout time.Duration) string {
+	return callErrorDetail(err, ending{
+		canceled: "The read was canceled before it finished, as when Terraform is interrupted; no state was set. Run it again.",
+		timedOut: fmt.Sprintf("The read did not finish within its timeout of %s. Raise timeouts.read in the data source, "+
+			"or read fewer instances per data source.", readTimeout),
+	})
+}
+
+// ending says what to do when a call ended because its caller was canceled or ran out of time.
+type ending struct {
+	canceled, timedOut string
+}
+
+// callErrorDetail says what went wrong in a call and what to do about it.
+func callErrorDetail(err error, end ending) string {
 	var apiErr *cvm.Error
 	if !errors.As(err, &apiErr) {
 		return err.Error()
 	}
-	return apiErr.Error() + "\n\n" + advice(apiErr, readTimeout)
+	return apiErr.Error() + "\n\n" + advice(apiErr, end)
 }
 
 func waitAdvice(e *cvm.WaitError, readTimeout time.Duration) string {
@@ -39,21 +53,20 @@ func waitAdvice(e *cvm.WaitError, readTimeout time.Duration) string {
 		"instance the API never listed may not exist: check its ID.", readTimeout)
 }
 
-func advice(e *cvm.Error, readTimeout time.Duration) string {
+func advice(e *cvm.Error, end ending) string {
 	var malformed *cvm.MalformedResponseError
 	var status *cvm.HTTPStatusError
 	switch code := e.Code; {
 	case e.Canceled:
-		return "The read was canceled before it finished, as when Terraform is interrupted; no state was set. Run it again."
+		return end.canceled
 	case e.TimedOut:
-		return fmt.Sprintf("The read did not finish within its timeout of %s. Raise timeouts.read in the data source, "+
-			"or read fewer instances per data source.", readTimeout)
+		return end.timedOut
 	case code == "AuthFailure.SignatureExpire":
 		return "The API rejected the request's timestamp: this machine's clock is more than 5 minutes off. Correct the clock."
 	case code == "AuthFailure.TokenFailure":
 		return "The security token is wrong or has expired. Supply a fresh security_token (or " + envSecurityToken + ") with the temporary keys it belongs to."
 	case strings.HasPrefix(code, "AuthFailure.UnauthorizedOperation"), strings.HasPrefix(code, "UnauthorizedOperation"):
-		return "The keys are valid but may not call cvm:DescribeInstancesStatus. Grant it to their CAM user or role."
+		return "The keys are valid but may not call cvm:" + e.Action + ". Grant it to their CAM user or role."
 	case strings.HasPrefix(code, "AuthFailure"):
 		return "The API did not accept the keys. Check secret_id and secret_key (or " + envSecretID + " and " + envSecretKey +
 			", or the tccli profile), and that they belong to the account whose instances you read."
@@ -61,7 +74,7 @@ func advice(e *cvm.Error, readTimeout time.Duration) string {
 		return "The API kept throttling the requests after every retry. Other clients may share the account's limit: " +
 			"lower rate_limit, or raise max_retries."
 	case code == "UnsupportedRegion", strings.HasPrefix(code, "InvalidParameterValue.Region"):
-		return "Check the region (the data source's region, or the provider's region or " + envRegion + ")."
+		return "Check the region (the region argument, or the provider's region or " + envRegion + ")."
 	case strings.HasPrefix(code, "InternalError"), code == "InternalServerError":
 		return "The API failed on its side, on every retry. Try again later; quote the RequestId to Tencent Cloud support if it persists."
 	case errors.As(e, &malformed), errors.As(e, &status):

@@ -1,0 +1,260 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/action"
+	"github.com/hashicorp/terraform-plugin-framework/action/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/qcloudlabs/terraform-provider-qcloud/internal/cvm"
+)
+
+var (
+	_ action.Action              = &instancesAction{}
+	_ action.ActionWithConfigure = &instancesAction{}
+)
+
+const (
+	defaultActionTimeout = 10 * time.Minute
+	defaultStopType      = "SOFT_FIRST"
+)
+
+// instancesAction is one of the actions qcloud_cvm_start_instances, qcloud_cvm_stop_instances and
+// qcloud_cvm_reboot_instances: the same operation pipeline with a different operation.
+type instancesAction struct {
+	op   cvm.Op
+	data *providerData
+}
+
+// NewStartInstancesAction returns the qcloud_cvm_start_instances action.
+func NewStartInstancesAction() action.Action { return &instancesAction{op: cvm.Start} }
+
+// NewStopInstancesAction returns the qcloud_cvm_stop_instances action.
+func NewStopInstancesAction() action.Action { return &instancesAction{op: cvm.Stop} }
+
+// NewRebootInstancesAction returns the qcloud_cvm_reboot_instances action.
+func NewRebootInstancesAction() action.Action { return &instancesAction{op: cvm.Reboot} }
+
+// opWords are how messages and docs speak of each operation.
+type opWords struct {
+	verb, done, target, action string
+}
+
+var words = map[cvm.Op]opWords{
+	cvm.Start:  {verb: "start", done: "started", target: "RUNNING", action: "StartInstances"},
+	cvm.Stop:   {verb: "stop", done: "stopped", target: "STOPPED", action: "StopInstances"},
+	cvm.Reboot: {verb: "reboot", done: "rebooted", target: "RUNNING", action: "RebootInstances"},
+}
+
+func (a *instancesAction) Metadata(_ context.Context, req action.MetadataRequest, resp *action.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_cvm_" + string(a.op) + "_instances"
+}
+
+func (a *instancesAction) Schema(_ context.Context, _ action.SchemaRequest, resp *action.SchemaResponse) {
+	w := words[a.op]
+	attributes := map[string]schema.Attribute{
+		"instance_ids": schema.ListAttribute{
+			ElementType: types.StringType,
+			Required:    true,
+			MarkdownDescription: "The instances to " + w.verb + ", such as `ins-r8hr2upy`: at least one, any number (they are " +
+				"sent 100 per `" + w.action + "` call); repeated IDs count once.",
+			Validators: []validator.List{
+				listvalidator.SizeAtLeast(1),
+				listvalidator.NoNullValues(),
+				listvalidator.ValueStringsAre(stringvalidator.RegexMatches(cvm.InstanceIDPattern,
+					"must be a CVM instance ID: ins- followed by 8 lowercase letters or digits, such as ins-r8hr2upy")),
+			},
+		},
+		"region": schema.StringAttribute{
+			Optional:            true,
+			MarkdownDescription: "The region of the instances instead of the provider's.",
+			Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+		},
+		"timeout": schema.StringAttribute{
+			Optional: true,
+			MarkdownDescription: "How long the action may take in all, such as `\"30m\"`; `10m` when not set. When it runs " +
+				"out, the action fails and names every instance not " + w.target + " yet.",
+			Validators: []validator.String{durationAtLeast(time.Second)},
+		},
+		"poll_interval": schema.StringAttribute{
+			Optional: true,
+			MarkdownDescription: "The pause between two polls of the instances not there yet, such as `\"10s\"`: at least " +
+				"`1s`; `5s` when not set.",
+			Validators: []validator.String{durationAtLeast(minPollInterval)},
+		},
+	}
+	if a.op != cvm.Start {
+		attributes["stop_type"] = schema.StringAttribute{
+			Optional: true,
+			MarkdownDescription: "How the instances are shut down: `SOFT` (the operating system shuts down; the operation " +
+				"fails if it does not), `HARD` (power off at once), or `SOFT_FIRST` (soft, then hard for an instance " +
+				"that does not shut down in time). Default: `SOFT_FIRST`, which suits unattended automation: " +
+				"every instance gets a chance to shut down cleanly, and none is left running. (The API's own default is `SOFT`.)",
+			Validators: []validator.String{stringvalidator.OneOf("SOFT", "HARD", "SOFT_FIRST")},
+		}
+	}
+	if a.op == cvm.Stop {
+		attributes["stopped_mode"] = schema.StringAttribute{
+			Optional: true,
+			MarkdownDescription: "`KEEP_CHARGING` (the default) or `STOP_CHARGING`: stopped pay-as-you-go instances stop " +
+				"being charged for compute. Only some pay-as-you-go instances allow it; the API refuses others, such as " +
+				"prepaid ones, and the action then fails naming them. It never falls back to `KEEP_CHARGING` on its own.",
+			Validators: []validator.String{stringvalidator.OneOf("KEEP_CHARGING", "STOP_CHARGING")},
+		}
+	}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: a.description(),
+		Attributes:          attributes,
+	}
+}
+
+func (a *instancesAction) description() string {
+	w := words[a.op]
+	var what string
+	switch a.op {
+	case cvm.Start:
+		what = "Starts CVM instances and waits until every one is `RUNNING`. Instances already `RUNNING` are left alone."
+	case cvm.Stop:
+		what = "Stops CVM instances and waits until every one is `STOPPED`. Instances already `STOPPED` are left alone."
+	case cvm.Reboot:
+		what = "Reboots CVM instances and waits until every one has been through `REBOOTING` and is `RUNNING` again. " +
+			"Every instance must be `RUNNING` (or already `REBOOTING`): the action refuses a list with any other, before " +
+			"rebooting any."
+	}
+	return what + " Any number of instances, 100 per `" + w.action + "` call, at the API's pace. An instance in " +
+		"a passing state (`PENDING`, `STARTING`, `STOPPING`, ...) is waited for first. An ID that does not exist, or an " +
+		"instance that cannot get there (`LAUNCH_FAILED`, `SHUTDOWN`, `TERMINATING`), fails the action before anything " +
+		"is changed. When another client changes an instance at the same time, the action re-reads it and carries on. " +
+		"Progress is reported while it waits; when an instance fails, the error names it with the API's reason, and " +
+		"the others are not rolled back. Needs Terraform 1.14 or later: invoke it with " +
+		"`terraform apply -invoke=action." + "qcloud_cvm_" + string(a.op) + "_instances.NAME`, or from a resource's " +
+		"`lifecycle { action_trigger { ... } }`."
+}
+
+func (a *instancesAction) Configure(_ context.Context, req action.ConfigureRequest, resp *action.ConfigureResponse) {
+	if req.ProviderData == nil {
+		return
+	}
+	data, ok := req.ProviderData.(*providerData)
+	if !ok {
+		resp.Diagnostics.AddError("Unexpected provider data",
+			fmt.Sprintf("Expected *providerData, got %T. Please report this issue to the provider developers.", req.ProviderData))
+		return
+	}
+	a.data = data
+}
+
+func (a *instancesAction) Invoke(ctx context.Context, req action.InvokeRequest, resp *action.InvokeResponse) {
+	o, timeout, diags := a.operation(ctx, req.Config)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	progress := newActionProgress(a.op, resp.SendProgress)
+	defer progress.stop()
+	o.Progress = progress.report
+	result, err := a.data.client.Operate(ctx, o)
+	if err != nil {
+		summary, detail := operationError(err, a.op, timeout)
+		resp.Diagnostics.AddError(summary, detail)
+		return
+	}
+	progress.finished(result)
+}
+
+// operation reads the action's configuration.
+func (a *instancesAction) operation(ctx context.Context, config tfsdk.Config) (cvm.Operation, time.Duration, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	var ids []string
+	var region, timeout, pollInterval types.String
+	o := cvm.Operation{Op: a.op, Region: a.data.region, PollInterval: defaultPollInterval}
+	diags.Append(config.GetAttribute(ctx, path.Root("instance_ids"), &ids)...)
+	diags.Append(config.GetAttribute(ctx, path.Root("region"), &region)...)
+	diags.Append(config.GetAttribute(ctx, path.Root("timeout"), &timeout)...)
+	diags.Append(config.GetAttribute(ctx, path.Root("poll_interval"), &pollInterval)...)
+	if a.op != cvm.Start {
+		var stopType types.String
+		diags.Append(config.GetAttribute(ctx, path.Root("stop_type"), &stopType)...)
+		o.StopType = stopType.ValueString()
+		if stopType.IsNull() {
+			o.StopType = defaultStopType
+		}
+	}
+	if a.op == cvm.Stop {
+		var stoppedMode types.String
+		diags.Append(config.GetAttribute(ctx, path.Root("stopped_mode"), &stoppedMode)...)
+		o.StoppedMode = stoppedMode.ValueString()
+	}
+	o.IDs = ids
+	if !region.IsNull() {
+		o.Region = region.ValueString()
+	}
+	// The schema's validators have checked the durations.
+	d := defaultActionTimeout
+	if !timeout.IsNull() {
+		d, _ = time.ParseDuration(timeout.ValueString())
+	}
+	if !pollInterval.IsNull() {
+		o.PollInterval, _ = time.ParseDuration(pollInterval.ValueString())
+	}
+	return o, d, diags
+}
+
+// operationError is the summary and detail of a failed action: what went wrong and what to do.
+func operationError(err error, op cvm.Op, timeout time.Duration) (summary, detail string) {
+	w := words[op]
+	var opErr *cvm.OperationError
+	if !errors.As(err, &opErr) {
+		return "Unable to " + w.verb + " CVM instances", callErrorDetail(err, ending{
+			canceled: "The action was canceled, as when Terraform is interrupted. Instances already sent " + w.action +
+				" keep changing; invoke the action again to finish: instances already " + w.target + " are skipped.",
+			timedOut: fmt.Sprintf("The action did not finish within its timeout of %s. Raise timeout.", timeout),
+		})
+	}
+	var advice string
+	switch {
+	case len(opErr.Unknown) > 0:
+		advice = "Check the IDs and the region (" + opErr.Operation.Region + "), or take these IDs out of instance_ids."
+	case len(opErr.Unreachable) > 0 && op == cvm.Reboot:
+		advice = "Start the instances that are not RUNNING first, or take them out of instance_ids."
+	case len(opErr.Unreachable) > 0:
+		advice = "Replace the instances named, or take them out of instance_ids."
+	case stopChargingRefused(opErr):
+		advice = "Only some pay-as-you-go instances can stop charging while stopped. Set stopped_mode = \"KEEP_CHARGING\" " +
+			"(or leave it out) for the instances named, or take them out of instance_ids."
+	case opErr.Canceled:
+		advice = "The action was canceled, as when Terraform is interrupted. Invoke it again to finish: instances already " + w.target + " are skipped."
+	case opErr.TimedOut:
+		advice = fmt.Sprintf("The action ends when its timeout (%s) runs out. Raise timeout if the instances are only slow; "+
+			"invoke the action again to finish: instances already %s are skipped.", timeout, w.target)
+	case len(opErr.Failed) > 0:
+		advice = "The API's message says why each failed. The other instances are " + w.done + " and are not rolled back. " +
+			"Invoke the action again to retry: instances already " + w.target + " are skipped."
+	}
+	if advice != "" {
+		advice = "\n\n" + advice
+	}
+	return "Unable to " + w.verb + " CVM instances", opErr.Error() + advice
+}
+
+func stopChargingRefused(e *cvm.OperationError) bool {
+	for _, f := range e.Failed {
+		if f.Code == "UnsupportedOperation.StoppedModeStopCharging" {
+			return true
+		}
+	}
+	return false
+}
+

@@ -1,0 +1,346 @@
+package provider
+
+import (
+	"bytes"
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/qcloudlabs/terraform-provider-qcloud/internal/acctest"
+	"github.com/qcloudlabs/terraform-provider-qcloud/internal/emulator"
+)
+
+// quickOperations take 1 to 1.5 s per instance; the actions of the tests poll every second.
+var quickOperations = emulator.Operations{Duration: time.Second, Jitter: 500 * time.Millisecond, Seed: 11}
+
+const fastPolls = `poll_interval = "1s"`
+
+// putInstances puts n instances named ins-<prefix>NNN in state into emu, and returns their IDs.
+func putInstances(t *testing.T, emu *emulator.Emulator, prefix string, n int, state string) []string {
+	t.Helper()
+	ids := make([]string, n)
+	for i := range ids {
+		ids[i] = fmt.Sprintf("ins-%s%03d", prefix, i)
+		if err := emu.Put(testRegion, emulator.Instance{ID: ids[i], State: state}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return ids
+}
+
+// expectFleetIn checks that the emulator has every one of ids in state.
+func expectFleetIn(emu *emulator.Emulator, ids []string, state string) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		states := map[string]string{}
+		for _, inst := range emu.Fleet(testRegion) {
+			states[inst.ID] = inst.State
+		}
+		for _, id := range ids {
+			if states[id] != state {
+				return fmt.Errorf("%s is %q in the emulator, want %s", id, states[id], state)
+			}
+		}
+		return nil
+	}
+}
+
+// expectOperations checks the emulator's count of calls of action and of the instances they carried.
+func expectOperations(emu *emulator.Emulator, action string, calls, instances int) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		if got, carried := emu.Calls(action), emu.Stats().Operated[action]; got != calls || carried != instances {
+			return fmt.Errorf("%d %s calls carrying %d instances, want %d carrying %d", got, action, carried, calls, instances)
+		}
+		return nil
+	}
+}
+
+// noOperations checks that no instance was started, stopped or rebooted.
+func noOperations(t *testing.T, emu *emulator.Emulator) {
+	t.Helper()
+	for _, action := range []string{"StartInstances", "StopInstances", "RebootInstances"} {
+		if got := emu.Calls(action); got != 0 {
+			t.Fatalf("%d %s calls were made", got, action)
+		}
+	}
+}
+
+// TestAccCVMInstancesActions_stopStartReboot stops 250 running and 30 stopped instances in 3
+// StopInstances calls carrying the 250, starts all 280 again in 3 StartInstances calls, and
+// reboots 50 of them in 1 call, each through REBOOTING and back to RUNNING.
+func TestAccCVMInstancesActions_stopStartReboot(t *testing.T) {
+	emu, srv := startEmulator(t, emulator.Config{Operations: quickOperations})
+	running := putInstances(t, emu, "runng", 250, "RUNNING")
+	all := append(slices.Clone(running), putInstances(t, emu, "stopd", 30, "STOPPED")...)
+	rebooted := all[100:150]
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviders,
+		TerraformVersionChecks:   withActions,
+		Steps: []resource.TestStep{
+			{
+				Config: providerBlock(srv) + actionConfig("qcloud_cvm_stop_instances", "stop", "instance_ids = "+idList(all), fastPolls),
+				Check: resource.ComposeTestCheckFunc(
+					expectFleetIn(emu, all, "STOPPED"),
+					expectOperations(emu, "StopInstances", 3, 250),
+				),
+			},
+			{
+				Config: providerBlock(srv) + actionConfig("qcloud_cvm_start_instances", "start", "instance_ids = "+idList(all), fastPolls),
+				Check: resource.ComposeTestCheckFunc(
+					expectFleetIn(emu, all, "RUNNING"),
+					expectOperations(emu, "StartInstances", 3, 280),
+				),
+			},
+			{
+				Config: providerBlock(srv) + actionConfig("qcloud_cvm_reboot_instances", "reboot", "instance_ids = "+idList(rebooted), fastPolls),
+				Check: resource.ComposeTestCheckFunc(
+					expectFleetIn(emu, all, "RUNNING"),
+					expectOperations(emu, "RebootInstances", 1, 50),
+					func(*terraform.State) error {
+						for _, id := range rebooted {
+							if op, _ := emu.Latest(testRegion, id); op.Action != "RebootInstances" || op.State != "SUCCESS" {
+								return fmt.Errorf("the latest operation of %s is %s %s, want a RebootInstances that succeeded", id, op.Action, op.State)
+							}
+						}
+						return nil
+					},
+				),
+			},
+		},
+	})
+}
+
+// TestAccCVMInstancesActions_refusedBeforeAnyCall: an unknown ID, and a reboot of a stopped
+// instance, fail the action before any operation call, naming the instance.
+func TestAccCVMInstancesActions_refusedBeforeAnyCall(t *testing.T) {
+	emu, srv := startEmulator(t, emulator.Config{Operations: quickOperations})
+	running := putInstances(t, emu, "runng", 120, "RUNNING")
+	stopped := putInstances(t, emu, "stopd", 1, "STOPPED")
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviders,
+		TerraformVersionChecks:   withActions,
+		Steps: []resource.TestStep{
+			{
+				Config: providerBlock(srv) + actionConfig("qcloud_cvm_stop_instances", "stop",
+					"instance_ids = "+idList(append(slices.Clone(running), "ins-nothere0"))),
+				ExpectError: errorMatching("Unable to stop CVM instances",
+					"Cannot stop the instances: 1 of 121 does not exist in ap-guangzhou: ins-nothere0. Nothing was changed.",
+					"Check the IDs and the region (ap-guangzhou), or take these IDs out of instance_ids."),
+			},
+			{
+				Config: providerBlock(srv) + actionConfig("qcloud_cvm_reboot_instances", "reboot",
+					"instance_ids = "+idList(append(slices.Clone(running), stopped...))),
+				ExpectError: errorMatching("Unable to reboot CVM instances",
+					"Cannot reboot 1 of 121 instances in ap-guangzhou: ins-stopd000 (STOPPED); only RUNNING instances can be rebooted. Nothing was changed.",
+					"Start the instances that are not RUNNING first"),
+			},
+		},
+	})
+	noOperations(t, emu)
+}
+
+// TestAccCVMInstancesActions_otherClients: instances held by another client's task (both busy
+// codes), one another client stops between the read and the call, and one another client is
+// already stopping are absorbed: the action succeeds and every instance is STOPPED.
+func TestAccCVMInstancesActions_otherClients(t *testing.T) {
+	emu := newEmulator(emulator.Config{Operations: quickOperations})
+	ids := putInstances(t, emu, "other", 20, "RUNNING")
+	var once sync.Once
+	srv := serve(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("X-TC-Action") == "StopInstances" {
+			once.Do(func() {
+				for i, code := range []string{"OperationDenied.InstanceOperationInProgress", "MutexOperation.TaskRunning"} {
+					if err := emu.Hold(testRegion, ids[i], code, 1500*time.Millisecond); err != nil {
+						t.Error(err)
+					}
+				}
+				for _, err := range []error{
+					emu.Put(testRegion, emulator.Instance{ID: ids[5], State: "STOPPED"}),
+					emu.Put(testRegion, emulator.Instance{ID: ids[19], State: "STOPPING"}),
+					emu.Schedule(emulator.Transition{Region: testRegion, Instance: emulator.Instance{ID: ids[19], State: "STOPPED"}, After: time.Second}),
+				} {
+					if err != nil {
+						t.Error(err)
+					}
+				}
+			})
+		}
+		emu.ServeHTTP(w, r)
+	}))
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviders,
+		TerraformVersionChecks:   withActions,
+		Steps: []resource.TestStep{{
+			Config: providerBlock(srv) + actionConfig("qcloud_cvm_stop_instances", "stop", "instance_ids = "+idList(ids), fastPolls),
+			Check: resource.ComposeTestCheckFunc(
+				expectFleetIn(emu, ids, "STOPPED"),
+				func(*terraform.State) error {
+					// The first call was refused as a whole; the second carried the 17 still RUNNING
+					// and not held, the last the two held ones once their holds had ended.
+					if got := emu.Calls("StopInstances"); got < 3 {
+						return fmt.Errorf("%d StopInstances calls, want the refused batch sent again", got)
+					}
+					if got := emu.Stats().Operated["StopInstances"]; got != 18 {
+						return fmt.Errorf("StopInstances stopped %d instances, want 18: not the two other clients stopped", got)
+					}
+					return nil
+				},
+			),
+		}},
+	})
+}
+
+// TestAccCVMInstancesActions_stopChargingRefused: STOP_CHARGING on prepaid instances fails,
+// naming them and suggesting KEEP_CHARGING; nothing is stopped.
+func TestAccCVMInstancesActions_stopChargingRefused(t *testing.T) {
+	emu, srv := startEmulator(t, emulator.Config{Operations: quickOperations, Prepaid: []string{"ins-prepd001"}})
+	ids := putInstances(t, emu, "prepd", 3, "RUNNING")
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviders,
+		TerraformVersionChecks:   withActions,
+		Steps: []resource.TestStep{{
+			Config: providerBlock(srv) + actionConfig("qcloud_cvm_stop_instances", "stop",
+				"instance_ids = "+idList(ids), `stopped_mode = "STOP_CHARGING"`),
+			ExpectError: errorMatching("Unable to stop CVM instances",
+				"Failed to stop 3 of 3 instances in ap-guangzhou: ins-prepd000, ins-prepd001, ins-prepd002 (RUNNING): UnsupportedOperation.StoppedModeStopCharging:",
+				"ins-prepd001 are prepaid", `Set stopped_mode = "KEEP_CHARGING"`),
+		}},
+	})
+	for _, inst := range emu.Fleet(testRegion) {
+		if inst.State != "RUNNING" {
+			t.Fatalf("%s is %s after a refused stop", inst.ID, inst.State)
+		}
+	}
+}
+
+// TestAccCVMInstancesActions_timeout: operations slower than the action's timeout end it at the
+// timeout, naming every instance not there yet with its state and its operation.
+func TestAccCVMInstancesActions_timeout(t *testing.T) {
+	emu, srv := startEmulator(t, emulator.Config{Operations: emulator.Operations{Duration: time.Hour}})
+	ids := putInstances(t, emu, "slows", 25, "RUNNING")
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviders,
+		TerraformVersionChecks:   withActions,
+		Steps: []resource.TestStep{{
+			Config: providerBlock(srv) + actionConfig("qcloud_cvm_stop_instances", "stop",
+				"instance_ids = "+idList(ids), `timeout = "3s"`, fastPolls),
+			ExpectError: errorMatching("Unable to stop CVM instances", "The stop ran out of time after",
+				"25 of 25 instances in ap-guangzhou are not STOPPED yet: ins-slows000 (STOPPING; its StopInstances is OPERATING (RequestId",
+				"and 5 more", "Raise timeout if the instances are only slow"),
+		}},
+	})
+}
+
+// TestAccCVMInstancesActions_validation: arguments are checked at plan time, before any call.
+func TestAccCVMInstancesActions_validation(t *testing.T) {
+	emu, srv := startEmulator(t, emulator.Config{})
+	for _, tc := range []struct {
+		name, action, args string
+		want               *regexp.Regexp
+	}{
+		{"no IDs", "qcloud_cvm_start_instances", `instance_ids = []`, errorMatching("instance_ids", "list must contain at least 1 elements")},
+		{"a bad ID", "qcloud_cvm_start_instances", `instance_ids = ["i-123"]`, errorMatching("instance_ids[0]", "must be a CVM instance ID")},
+		{"a bad stop_type", "qcloud_cvm_stop_instances", `instance_ids = ["ins-aaaaaaaa"]` + "\n" + `stop_type = "GENTLE"`, errorMatching("stop_type", `value must be one of: ["SOFT" "HARD" "SOFT_FIRST"]`)},
+		{"a bad stopped_mode", "qcloud_cvm_stop_instances", `instance_ids = ["ins-aaaaaaaa"]` + "\n" + `stopped_mode = "FREE"`, errorMatching("stopped_mode", "value must be one of")},
+		{"a bad timeout", "qcloud_cvm_reboot_instances", `instance_ids = ["ins-aaaaaaaa"]` + "\n" + `timeout = "soon"`, errorMatching("timeout", "duration")},
+		{"stopped_mode on start", "qcloud_cvm_start_instances", `instance_ids = ["ins-aaaaaaaa"]` + "\n" + `stopped_mode = "KEEP_CHARGING"`, errorMatching(`"stopped_mode" is not expected here`)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			resource.UnitTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: testProviders,
+				TerraformVersionChecks:   withActions,
+				Steps: []resource.TestStep{{
+					Config:      providerBlock(srv) + actionConfig(tc.action, "test", tc.args),
+					ExpectError: tc.want,
+				}},
+			})
+		})
+	}
+	noOperations(t, emu)
+}
+
+// TestAccCVMInstancesActions_invokeShowsProgress invokes the stop action with
+// `terraform apply -invoke`, as a nightly job would: Terraform prints the action's progress
+// while it waits, and, with a seeded 20% of stops failing, an error that names every instance
+// whose stop failed with the API's message; every other instance is STOPPED.
+func TestAccCVMInstancesActions_invokeShowsProgress(t *testing.T) {
+	c := newCLI(t)
+	skipWithoutActions(t, c)
+	emu, srv := startEmulator(t, emulator.Config{Operations: emulator.Operations{
+		Duration: 2 * time.Second, Jitter: time.Second, FailureRate: 0.2, Seed: 5}})
+	ids := putInstances(t, emu, "night", 120, "RUNNING")
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "main.tf"), acctest.RequiredProviders+providerBlock(srv)+fmt.Sprintf(`
+action "qcloud_cvm_stop_instances" "nightly" {
+  config {
+    instance_ids  = %s
+    poll_interval = "1s"
+  }
+}
+`, idList(ids)))
+	var out bytes.Buffer
+	err := c.run(dir, &out, nil, "apply", "-invoke=action.qcloud_cvm_stop_instances.nightly", "-auto-approve", "-no-color")
+	if err == nil {
+		t.Fatalf("the invoke succeeded though stops failed:\n%s", out.String())
+	}
+	output := out.String()
+	var failed []string
+	for _, id := range ids {
+		op, _ := emu.Latest(testRegion, id)
+		if op.State == "FAILED" {
+			failed = append(failed, id)
+			continue
+		}
+		if state := stateIn(emu, id); state != "STOPPED" {
+			t.Fatalf("%s stopped successfully but is %s", id, state)
+		}
+	}
+	flat := strings.Join(strings.Fields(output), " ")
+	for _, want := range []string{
+		"read 120 instances; to stop: 120 RUNNING",
+		"sent StopInstances for 120 instances (2 calls so far)",
+		"(120 STOPPING)",
+		fmt.Sprintf("Failed to stop %d of 120 instances in ap-guangzhou:", len(failed)),
+		"(RUNNING): The instance could not be stopped: its operating system did not shut down in time. (RequestId",
+		fmt.Sprintf("The other %d instances are STOPPED.", 120-len(failed)),
+	} {
+		if !strings.Contains(flat, want) {
+			t.Errorf("the output does not say %q:\n%s", want, output)
+		}
+	}
+	if !regexp.MustCompile(`stopped \d+ of 120 instances \(\d+ STOPPING`).MatchString(flat) && !regexp.MustCompile(`stopped \d+ of 120 instances \(\d+ failed\)`).MatchString(flat) {
+		t.Errorf("the output has no progress while waiting:\n%s", output)
+	}
+	if len(failed) == 0 {
+		t.Fatal("no stop failed; the test needs a seed with failures")
+	}
+	for _, id := range failed {
+		if !strings.Contains(flat, id) {
+			t.Errorf("the output does not name %s, whose stop failed", id)
+		}
+	}
+	if got := emu.Calls("StopInstances"); got != 2 {
+		t.Errorf("%d StopInstances calls, want 2", got)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "terraform.tfstate")); err == nil && strings.Contains(readFile(t, filepath.Join(dir, "terraform.tfstate")), "qcloud") {
+		t.Errorf("the invoke wrote the action into the state")
+	}
+}
+
+func stateIn(emu *emulator.Emulator, id string) string {
+	for _, inst := range emu.Fleet(testRegion) {
+		if inst.ID == id {
+			return inst.State
+		}
+	}
+	return ""
+}
