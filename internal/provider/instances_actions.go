@@ -257,4 +257,3 @@ func stopChargingRefused(e *cvm.OperationError) bool {
 	}
 	return false
 }
-
