@@ -25,6 +25,8 @@ const examplesDir = "../../examples"
 type example struct {
 	seed     map[string]string // instance ID -> state, in the test region
 	launches []emulator.Transition
+	// invoke is the action that `terraform apply -invoke` runs, for an example that is invoked.
+	invoke   string
 	warnings []string
 	check    func(t *testing.T, emu *emulator.Emulator, applied exampleRun)
 }
@@ -121,6 +123,43 @@ var examples = map[string]example{
 			}
 		},
 	},
+	"actions/qcloud_cvm_stop_instances/action.tf": {
+		seed:   map[string]string{"ins-dev00001": "RUNNING", "ins-dev00002": "RUNNING", "ins-dev00003": "STOPPED"},
+		invoke: "action.qcloud_cvm_stop_instances.nightly",
+		check: func(t *testing.T, emu *emulator.Emulator, run exampleRun) {
+			run.succeeded(t)
+			expectExampleStates(t, emu, "STOPPED", "ins-dev00001", "ins-dev00002", "ins-dev00003")
+			if got := emu.Stats().Operated["StopInstances"]; got != 2 {
+				t.Fatalf("StopInstances stopped %d instances, want the 2 running", got)
+			}
+			if len(run.resources) != 0 {
+				t.Fatalf("the invoke created resources: %q", run.resources)
+			}
+		},
+	},
+	"actions/qcloud_cvm_start_instances/action.tf": {
+		seed:   map[string]string{"ins-dev00001": "STOPPED", "ins-dev00002": "STOPPED", "ins-dev00003": "STOPPED"},
+		invoke: "action.qcloud_cvm_start_instances.morning",
+		check: func(t *testing.T, emu *emulator.Emulator, run exampleRun) {
+			run.succeeded(t)
+			expectExampleStates(t, emu, "RUNNING", "ins-dev00001", "ins-dev00002", "ins-dev00003")
+		},
+	},
+	"actions/qcloud_cvm_reboot_instances/action.tf": {
+		seed: map[string]string{"ins-web00001": "RUNNING", "ins-web00002": "RUNNING", "ins-web00003": "RUNNING"},
+		check: func(t *testing.T, emu *emulator.Emulator, run exampleRun) {
+			run.succeeded(t)
+			expectExampleStates(t, emu, "RUNNING", "ins-web00001", "ins-web00002", "ins-web00003")
+			if emu.Calls("RebootInstances") != 1 || emu.Stats().Operated["RebootInstances"] != 3 {
+				t.Fatalf("%d RebootInstances calls for %d instances, want 1 for 3", emu.Calls("RebootInstances"), emu.Stats().Operated["RebootInstances"])
+			}
+			// The reboot runs after the resource that triggers it is created, within the apply.
+			if !errorMatching("terraform_data.web_config: Creation complete", "Action started: action.qcloud_cvm_reboot_instances.web",
+				"Action complete: action.qcloud_cvm_reboot_instances.web").MatchString(run.output) {
+				t.Fatalf("the reboot did not run after terraform_data.web_config was created:\n%s", run.output)
+			}
+		},
+	},
 	"provider/provider.tf": {
 		check: func(t *testing.T, _ *emulator.Emulator, run exampleRun) { run.succeeded(t) },
 	},
@@ -158,13 +197,17 @@ func TestAccExamples(t *testing.T) {
 			if !ok {
 				t.Fatalf("the example %s is not checked: add it to examples", name)
 			}
-			emu, srv := startLaunching(t, emulator.Config{Fleets: map[string]int{testRegion: 120, "ap-shanghai": 30}, Seed: 13}, ex.launches)
+			if strings.HasPrefix(name, "actions/") {
+				skipWithoutActions(t, c)
+			}
+			emu, srv := startLaunching(t, emulator.Config{Fleets: map[string]int{testRegion: 120, "ap-shanghai": 30}, Seed: 13,
+				Operations: quickOperations}, ex.launches)
 			for id, state := range ex.seed {
 				if err := emu.Put(testRegion, emulator.Instance{ID: id, State: state}); err != nil {
 					t.Fatal(err)
 				}
 			}
-			run := applyExample(t, c, name, srv)
+			run := applyExample(t, c, name, srv, ex.invoke)
 			run.expectWarnings(t, ex.warnings)
 			ex.check(t, emu, run)
 		})
@@ -172,8 +215,9 @@ func TestAccExamples(t *testing.T) {
 }
 
 // applyExample copies the example into a folder of its own with a provider block for the
-// emulator, validates it, applies it, and reads its outputs and resources.
-func applyExample(t *testing.T, c cli, name string, srv *httptest.Server) exampleRun {
+// emulator, validates it, applies it (only invoking the action invoke, if set), and reads its
+// outputs and resources.
+func applyExample(t *testing.T, c cli, name string, srv *httptest.Server, invoke string) exampleRun {
 	t.Helper()
 	work := t.TempDir()
 	sources := copyExample(t, filepath.Join(examplesDir, name), work)
@@ -194,7 +238,11 @@ func applyExample(t *testing.T, c cli, name string, srv *httptest.Server) exampl
 		t.Fatalf("validate: %v\n%s", err, out.String())
 	}
 	out.Reset()
-	run := exampleRun{err: c.run(work, &out, env, "apply", "-auto-approve", "-input=false", "-no-color")}
+	args := []string{"apply", "-auto-approve", "-input=false", "-no-color"}
+	if invoke != "" {
+		args = append(args, "-invoke="+invoke)
+	}
+	run := exampleRun{err: c.run(work, &out, env, args...)}
 	run.output = out.String()
 
 	var outputs bytes.Buffer
@@ -231,6 +279,20 @@ func statesOf(emu *emulator.Emulator, ids ...string) map[string]any {
 		}
 	}
 	return states
+}
+
+// expectExampleStates checks that the emulator has each of ids in state.
+func expectExampleStates(t *testing.T, emu *emulator.Emulator, state string, ids ...string) {
+	t.Helper()
+	states := statesOf(emu, ids...)
+	if len(states) != len(ids) {
+		t.Fatalf("the emulator has %d of the instances %q", len(states), ids)
+	}
+	for id, got := range states {
+		if got != state {
+			t.Fatalf("%s is %s, want %s", id, got, state)
+		}
+	}
 }
 
 func (r exampleRun) succeeded(t *testing.T) {
