@@ -136,9 +136,8 @@ func (a *instancesAction) description() string {
 		"instance that cannot get there (`LAUNCH_FAILED`, `SHUTDOWN`, `TERMINATING`), fails the action before anything " +
 		"is changed. When another client changes an instance at the same time, the action re-reads it and carries on. " +
 		"Progress is reported while it waits; when an instance fails, the error names it with the API's reason, and " +
-		"the others are not rolled back. Needs Terraform 1.14 or later: invoke it with " +
-		"`terraform apply -invoke=action." + "qcloud_cvm_" + string(a.op) + "_instances.NAME`, or from a resource's " +
-		"`lifecycle { action_trigger { ... } }`."
+		"the others are not rolled back. Invoke it with `terraform apply -invoke=action.qcloud_cvm_" + string(a.op) +
+		"_instances.NAME`, or from a resource's `lifecycle { action_trigger { ... } }`."
 }
 
 func (a *instancesAction) Configure(_ context.Context, req action.ConfigureRequest, resp *action.ConfigureResponse) {

@@ -42,6 +42,8 @@ type options struct {
 	rateLimit float64
 	latency   time.Duration
 	faults    emulator.Faults
+	ops       emulator.Operations
+	prepaid   string
 }
 
 func parseOptions(args []string) (options, error) {
@@ -63,6 +65,11 @@ func parseOptions(args []string) (options, error) {
 	fs.Float64Var(&o.faults.Drop, "drop", 0, "fraction of calls whose connection is dropped without an answer")
 	fs.Float64Var(&o.faults.Churn, "churn", 0, "fraction of calls before which an instance of the region is created or terminated")
 	fs.Uint64Var(&o.faults.Seed, "fault-seed", 1, "seed of the injected faults")
+	fs.DurationVar(&o.ops.Duration, "operation-time", emulator.DefaultOperationDuration, "how long StartInstances, StopInstances and RebootInstances take per instance")
+	fs.DurationVar(&o.ops.Jitter, "operation-jitter", 0, "up to this much longer for each instance, at random")
+	fs.Float64Var(&o.ops.FailureRate, "operation-failures", 0, "fraction of instance operations that fail (the instance returns to its state, LatestOperationState FAILED)")
+	fs.Uint64Var(&o.ops.Seed, "operation-seed", 1, "seed of the operations' jitter and failures")
+	fs.StringVar(&o.prepaid, "prepaid", "", "comma-separated IDs of prepaid instances, which refuse StopInstances with StoppedMode STOP_CHARGING")
 	return o, fs.Parse(args)
 }
 
@@ -72,12 +79,14 @@ func run(args []string) error {
 		return err
 	}
 	emu := emulator.New(emulator.Config{
-		Keys:      map[string]string{o.secretID: o.secretKey},
-		Fleets:    o.fleets,
-		Seed:      o.seed,
-		RateLimit: o.rateLimit,
-		Latency:   o.latency,
-		Faults:    o.faults,
+		Keys:       map[string]string{o.secretID: o.secretKey},
+		Fleets:     o.fleets,
+		Seed:       o.seed,
+		RateLimit:  o.rateLimit,
+		Latency:    o.latency,
+		Faults:     o.faults,
+		Operations: o.ops,
+		Prepaid:    strings.FieldsFunc(o.prepaid, func(r rune) bool { return r == ',' }),
 	})
 	for _, inst := range o.instances {
 		if err := emu.Put(inst.region, inst.Instance); err != nil {
@@ -119,7 +128,7 @@ func run(args []string) error {
 }
 
 func printBanner(emu *emulator.Emulator, o options, addr string) {
-	fmt.Printf("cvm-emulator: serving the CVM API (DescribeInstancesStatus) on http://%s\n", addr)
+	fmt.Printf("cvm-emulator: serving the CVM API (DescribeInstancesStatus, DescribeInstances, StartInstances, StopInstances, RebootInstances) on http://%s\n", addr)
 	regions := map[string]bool{}
 	for region := range o.fleets {
 		regions[region] = true
@@ -141,6 +150,11 @@ func printBanner(emu *emulator.Emulator, o options, addr string) {
 func printStats(s emulator.Stats) {
 	fmt.Printf("cvm-emulator: stopped after %d DescribeInstancesStatus calls (%d throttled, at most %d at once, at most %d in one second)\n",
 		s.Calls["DescribeInstancesStatus"], s.Throttled, s.PeakInFlight, s.PeakRate)
+	for _, action := range []string{"StartInstances", "StopInstances", "RebootInstances"} {
+		if s.Calls[action] > 0 {
+			fmt.Printf("cvm-emulator: %d %s calls, for %d instances\n", s.Calls[action], action, s.Operated[action])
+		}
+	}
 	if s.Transitions > 0 {
 		fmt.Printf("cvm-emulator: scheduled transitions made: %d\n", s.Transitions)
 	}
