@@ -9,6 +9,7 @@ import (
 // Op is an operation that changes the power state of instances.
 type Op string
 
+// The operations: Start to RUNNING, Stop to STOPPED, Reboot through REBOOTING to RUNNING again.
 const (
 	Start  Op = "start"
 	Stop   Op = "stop"

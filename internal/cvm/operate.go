@@ -30,11 +30,11 @@ type Operation struct {
 type Phase string
 
 const (
-	// PhaseRead: the states were read, and each instance sorted into skip, act, wait or refuse.
+	// PhaseRead follows the first read: the states were read, and each instance sorted into skip, act, wait or refuse.
 	PhaseRead Phase = "read"
-	// PhaseSent: the operation was sent for the instances ready for it.
+	// PhaseSent follows a send: the operation was sent for the instances ready for it.
 	PhaseSent Phase = "sent"
-	// PhasePoll: the instances not there yet were polled.
+	// PhasePoll follows a poll of the instances not there yet.
 	PhasePoll Phase = "poll"
 )
 
@@ -128,7 +128,7 @@ func (c *Client) Operate(ctx context.Context, o Operation) (OperationResult, err
 		return r.result(), nil
 	}
 	first, err := c.StatusesByID(ctx, o.Region, r.ids)
-	r.calls[describeInstancesStatus] += ceilDiv(len(r.ids), pageSize)
+	r.calls[describeInstancesStatus] += batchCount(len(r.ids))
 	if err != nil {
 		return OperationResult{}, err
 	}
@@ -267,7 +267,7 @@ func refusedFor(code string) bool {
 func (r *run) poll(ctx context.Context, pending []string) error {
 	r.polls++
 	found, err := r.c.StatusesByID(ctx, r.o.Region, pending)
-	r.calls[describeInstancesStatus] += ceilDiv(len(pending), pageSize)
+	r.calls[describeInstancesStatus] += batchCount(len(pending))
 	if err != nil {
 		return err
 	}
@@ -343,7 +343,7 @@ func (r *run) poll(ctx context.Context, pending []string) error {
 
 func (r *run) lookUp(ctx context.Context, ids []string) (map[string]LatestOperation, error) {
 	latest, err := r.c.latestOperations(ctx, r.o.Region, ids)
-	r.calls[describeInstances] += ceilDiv(len(ids), pageSize)
+	r.calls[describeInstances] += batchCount(len(ids))
 	return latest, err
 }
 

@@ -178,7 +178,7 @@ func TestOperateNamesEveryFailedInstance(t *testing.T) {
 		t.Fatalf("%d failed in the emulator, %d in the error, %d changed", len(failed), len(opErr.Failed), len(res.Changed))
 	}
 	for _, want := range []string{fmt.Sprintf("Failed to stop %d of 150 instances in ap-guangzhou: ", len(failed)),
-		"(RUNNING): The instance could not be stopped: its operating system did not shut down in time. (RequestId ",
+		"(RUNNING): The instance could not be stopped: its operating system did not shut down in time. (RequestId",
 		fmt.Sprintf("The other %d instances are STOPPED.", len(ids)-len(failed))} {
 		if !strings.Contains(err.Error(), want) {
 			t.Fatalf("the error does not say %q:\n%v", want, err)

@@ -86,38 +86,43 @@ func (e *OperationError) Error() string {
 
 func (e *OperationError) Unwrap() error { return e.Err }
 
-// groupFailures names every failed instance, those that failed for the same reason in the same
-// call together: "ins-a, ins-b (RUNNING): reason (RequestId x); ins-c (STOPPED): ...".
+// groupFailures names every failed instance, those that failed in the same state for the same
+// reason together: "ins-a, ins-b (RUNNING): reason (RequestIds x, y); ins-c (STOPPED): ...".
 func groupFailures(failures []Failure) string {
 	type group struct {
 		Failure
-		ids []string
+		ids, requestIDs []string
 	}
 	var groups []*group
 	for _, f := range failures {
 		i := slices.IndexFunc(groups, func(g *group) bool {
-			return g.State == f.State && g.Code == f.Code && g.Reason == f.Reason && g.RequestID == f.RequestID
+			return g.State == f.State && g.Code == f.Code && g.Reason == f.Reason
 		})
 		if i < 0 {
 			groups = append(groups, &group{Failure: f})
 			i = len(groups) - 1
 		}
-		groups[i].ids = append(groups[i].ids, f.ID)
+		g := groups[i]
+		g.ids = append(g.ids, f.ID)
+		if f.RequestID != "" && !slices.Contains(g.requestIDs, f.RequestID) {
+			g.requestIDs = append(g.requestIDs, f.RequestID)
+		}
 	}
 	parts := make([]string, len(groups))
 	for i, g := range groups {
-		parts[i] = strings.Join(g.ids, ", ") + " (" + g.State + "): " + describeFailure(g.Failure)
+		parts[i] = strings.Join(g.ids, ", ") + " (" + g.State + "): " + describeFailure(g.Failure, g.requestIDs)
 	}
 	return strings.Join(parts, "; ")
 }
 
-func describeFailure(f Failure) string {
+// describeFailure is the code and reason of a failure, and the calls it concerns.
+func describeFailure(f Failure, requestIDs []string) string {
 	s := f.Reason
 	if f.Code != "" {
 		s = f.Code + ": " + s
 	}
-	if f.RequestID != "" {
-		s += " (RequestId " + f.RequestID + ")"
+	if len(requestIDs) > 0 {
+		s += fmt.Sprintf(" (%s %s)", plural(len(requestIDs), "RequestId", "RequestIds"), strings.Join(requestIDs, ", "))
 	}
 	return s
 }
@@ -128,7 +133,7 @@ func listFailures(failures []Failure) string {
 	for _, f := range failures[:min(len(failures), maxListed)] {
 		detail := f.State
 		if f.Reason != "" {
-			detail += "; " + describeFailure(f)
+			detail += "; " + describeFailure(f, nonEmpty(f.RequestID))
 		}
 		parts = append(parts, f.ID+" ("+detail+")")
 	}
@@ -144,4 +149,11 @@ func listIDs(ids []string) string {
 		s += fmt.Sprintf(" and %d more", more)
 	}
 	return s
+}
+
+func nonEmpty(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return []string{s}
 }

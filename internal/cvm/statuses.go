@@ -68,7 +68,7 @@ func (c *Client) listPass(ctx context.Context, region string) (map[string]string
 	if err != nil {
 		return nil, nil, err
 	}
-	rest, err := fetchAll(ctx, c, describeInstancesStatus, ceilDiv(first.total, pageSize)-1, func(ctx context.Context, i int) (page, error) {
+	rest, err := fetchAll(ctx, c, describeInstancesStatus, batchCount(first.total)-1, func(ctx context.Context, i int) (page, error) {
 		return c.describe(ctx, listQuery(region, (i+1)*pageSize))
 	})
 	if err != nil {
@@ -170,6 +170,7 @@ func sortedStatuses(states map[string]string) []Status {
 	return statuses
 }
 
-func ceilDiv(a, b int) int {
-	return (a + b - 1) / b
+// batchCount is how many calls n IDs (or n instances of a listing) take at pageSize per call.
+func batchCount(n int) int {
+	return (n + pageSize - 1) / pageSize
 }

@@ -59,7 +59,7 @@ func (c *Client) WaitForStates(ctx context.Context, w Wait) (Result, error) {
 	for len(pending) > 0 {
 		progress.Poll++
 		found, err := c.StatusesByID(ctx, w.Region, pending)
-		progress.Calls += ceilDiv(len(pending), pageSize)
+		progress.Calls += batchCount(len(pending))
 		progress.Elapsed = time.Since(start)
 		if err != nil {
 			return Result{}, w.interrupted(ctx, err, progress)

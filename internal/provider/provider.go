@@ -4,11 +4,11 @@ package provider
 
 import (
 	"context"
-	"github.com/hashicorp/terraform-plugin-framework/action"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/float64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -91,7 +91,7 @@ var endpointValidator = stringvalidator.RegexMatches(
 
 func (p *qcloudProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "The qcloud provider reads live state from Tencent Cloud. Every argument is optional " +
+		MarkdownDescription: "The qcloud provider reads and changes the power state of Tencent Cloud CVM instances. Every argument is optional " +
 			"and falls back to the environment variable the official `tencentcloud` provider and `tccli` use.",
 		Attributes: map[string]schema.Attribute{
 			"secret_id": schema.StringAttribute{
