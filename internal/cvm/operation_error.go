@@ -75,11 +75,17 @@ func (e *OperationError) Error() string {
 		parts = append(parts, e.Err.Error())
 	}
 	if got := len(e.Result.Changed) + len(e.Result.Skipped); got > 0 {
-		parts = append(parts, fmt.Sprintf("The other %d %s %s %s", got, plural(got, "instance", "instances"),
-			plural(got, "is", "are"), target))
-		if o.Op == Reboot {
-			parts[len(parts)-1] = fmt.Sprintf("%d other %s %s", got, plural(got, "instance", "instances"), verb[1])
+		// "The other" instances when every instance is accounted for above.
+		other := "The other "
+		if e.Err != nil || len(e.Pending) > 0 {
+			other = ""
 		}
+		if o.Op == Reboot {
+			parts = append(parts, fmt.Sprintf("%s%d %s %s", other, got, plural(got, "instance was", "instances were"), verb[1]))
+		} else {
+			parts = append(parts, fmt.Sprintf("%s%d %s %s", other, got, plural(got, "instance is", "instances are"), target))
+		}
+		parts[len(parts)-1] = strings.ToUpper(parts[len(parts)-1][:1]) + parts[len(parts)-1][1:]
 	}
 	return strings.Join(parts, ". ") + "."
 }

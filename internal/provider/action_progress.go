@@ -20,19 +20,20 @@ import (
 const heartbeat = 10 * time.Second
 
 // actionProgress turns an operation's progress into Terraform progress messages, and repeats the
-// last one at least every heartbeat, so that a long wait between polls is never silent.
+// last one when nothing was said for a heartbeat, so that a long wait between polls is never silent.
 type actionProgress struct {
-	op   cvm.Op
-	send func(action.InvokeProgressEvent)
+	op    cvm.Op
+	send  func(action.InvokeProgressEvent)
+	every time.Duration
 
 	mu    sync.Mutex
 	last  string
 	timer *time.Timer
 }
 
-func newActionProgress(op cvm.Op, send func(action.InvokeProgressEvent)) *actionProgress {
-	p := &actionProgress{op: op, send: send}
-	p.timer = time.AfterFunc(heartbeat, p.repeat)
+func newActionProgress(op cvm.Op, send func(action.InvokeProgressEvent), every time.Duration) *actionProgress {
+	p := &actionProgress{op: op, send: send, every: every}
+	p.timer = time.AfterFunc(every, p.repeat)
 	return p
 }
 
@@ -64,7 +65,7 @@ func (p *actionProgress) say(msg string) {
 	}
 	p.last = msg
 	p.send(action.InvokeProgressEvent{Message: msg})
-	p.timer.Reset(heartbeat)
+	p.timer.Reset(p.every)
 }
 
 func (p *actionProgress) repeat() {
@@ -74,7 +75,7 @@ func (p *actionProgress) repeat() {
 		return
 	}
 	p.send(action.InvokeProgressEvent{Message: p.last})
-	p.timer.Reset(heartbeat)
+	p.timer.Reset(p.every)
 }
 
 // stop ends the heartbeat; no message is sent after it returns.

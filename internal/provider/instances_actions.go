@@ -161,7 +161,7 @@ func (a *instancesAction) Invoke(ctx context.Context, req action.InvokeRequest, 
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	progress := newActionProgress(a.op, resp.SendProgress)
+	progress := newActionProgress(a.op, resp.SendProgress, heartbeat)
 	defer progress.stop()
 	o.Progress = progress.report
 	result, err := a.data.client.Operate(ctx, o)
@@ -214,38 +214,41 @@ func (a *instancesAction) operation(ctx context.Context, config tfsdk.Config) (c
 // operationError is the summary and detail of a failed action: what went wrong and what to do.
 func operationError(err error, op cvm.Op, timeout time.Duration) (summary, detail string) {
 	w := words[op]
+	summary = "Unable to " + w.verb + " CVM instances"
+	end := ending{
+		canceled: "The action was canceled, as when Terraform is interrupted. Instances already sent " + w.action +
+			" keep changing; invoke the action again to finish: instances already " + w.target + " are skipped.",
+		timedOut: fmt.Sprintf("The action did not finish within its timeout of %s. Raise timeout, then invoke the "+
+			"action again to finish: instances already %s are skipped.", timeout, w.target),
+	}
 	var opErr *cvm.OperationError
 	if !errors.As(err, &opErr) {
-		return "Unable to " + w.verb + " CVM instances", callErrorDetail(err, ending{
-			canceled: "The action was canceled, as when Terraform is interrupted. Instances already sent " + w.action +
-				" keep changing; invoke the action again to finish: instances already " + w.target + " are skipped.",
-			timedOut: fmt.Sprintf("The action did not finish within its timeout of %s. Raise timeout.", timeout),
-		})
+		return summary, callErrorDetail(err, end)
 	}
-	var advice string
+	var apiErr *cvm.Error
+	var what string
 	switch {
 	case len(opErr.Unknown) > 0:
-		advice = "Check the IDs and the region (" + opErr.Operation.Region + "), or take these IDs out of instance_ids."
+		what = "Check the IDs and the region (" + opErr.Operation.Region + "), or take these IDs out of instance_ids."
 	case len(opErr.Unreachable) > 0 && op == cvm.Reboot:
-		advice = "Start the instances that are not RUNNING first, or take them out of instance_ids."
+		what = "Start the instances that are not RUNNING first, or take them out of instance_ids."
 	case len(opErr.Unreachable) > 0:
-		advice = "Replace the instances named, or take them out of instance_ids."
+		what = "Replace the instances named, or take them out of instance_ids."
 	case stopChargingRefused(opErr):
-		advice = "Only some pay-as-you-go instances can stop charging while stopped. Set stopped_mode = \"KEEP_CHARGING\" " +
+		what = "Only some pay-as-you-go instances can stop charging while stopped. Set stopped_mode = \"KEEP_CHARGING\" " +
 			"(or leave it out) for the instances named, or take them out of instance_ids."
 	case opErr.Canceled:
-		advice = "The action was canceled, as when Terraform is interrupted. Invoke it again to finish: instances already " + w.target + " are skipped."
+		what = end.canceled
 	case opErr.TimedOut:
-		advice = fmt.Sprintf("The action ends when its timeout (%s) runs out. Raise timeout if the instances are only slow; "+
+		what = fmt.Sprintf("The action ends when its timeout (%s) runs out. Raise timeout if the instances are only slow; "+
 			"invoke the action again to finish: instances already %s are skipped.", timeout, w.target)
-	case len(opErr.Failed) > 0:
-		advice = "The API's message says why each failed. The other instances are " + w.done + " and are not rolled back. " +
+	case errors.As(opErr.Err, &apiErr):
+		what = advice(apiErr, end)
+	default:
+		what = "The API's message says why each failed. The other instances are " + w.done + " and are not rolled back. " +
 			"Invoke the action again to retry: instances already " + w.target + " are skipped."
 	}
-	if advice != "" {
-		advice = "\n\n" + advice
-	}
-	return "Unable to " + w.verb + " CVM instances", opErr.Error() + advice
+	return summary, opErr.Error() + "\n\n" + what
 }
 
 func stopChargingRefused(e *cvm.OperationError) bool {
