@@ -12,7 +12,7 @@ import (
 // BenchmarkOperate stops 1,000 running instances, and starts 1,000 stopped ones, against an
 // emulator at the API's documented limits (10 calls per second for the operation, 40 for the
 // reads), with a 3 s transition and 150 ms of latency, polling every 5 s as the actions do by
-// default. It reports the operation calls (the floor is 10), the polls, and the wall time beside
+// default. It reports the operation calls (the floor is 10), the reads, the polls, and the wall time beside
 // its bound: the transition, 1 s of calls at 10 per second, and one poll interval.
 func BenchmarkOperate(b *testing.B) {
 	const (
@@ -30,7 +30,7 @@ func BenchmarkOperate(b *testing.B) {
 		{cvm.Start, "STOPPED", "StartInstances"},
 	} {
 		b.Run(string(tc.op), func(b *testing.B) {
-			var calls, pollCount int
+			var calls, reads, pollCount int
 			var wall time.Duration
 			for b.Loop() {
 				emu, c := setup(b, emulator.Config{Latency: 150 * time.Millisecond, Operations: emulator.Operations{Duration: transition}})
@@ -45,9 +45,11 @@ func BenchmarkOperate(b *testing.B) {
 					b.Fatalf("changed %d of %d instances", len(res.Changed), n)
 				}
 				calls += emu.Calls(tc.action)
+				reads += emu.Calls("DescribeInstancesStatus")
 				pollCount += res.Polls
 			}
 			b.ReportMetric(float64(calls)/float64(b.N), tc.action+"/op")
+			b.ReportMetric(float64(reads)/float64(b.N), "DescribeInstancesStatus/op")
 			b.ReportMetric(float64(pollCount)/float64(b.N), "polls/op")
 			b.ReportMetric(wall.Seconds()/float64(b.N), "wall-s/op")
 			b.ReportMetric(bound.Seconds(), "bound-s")
