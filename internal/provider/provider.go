@@ -166,7 +166,8 @@ func (p *qcloudProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 				Optional: true,
 				MarkdownDescription: "The most requests per second of each API action, shared by everything this provider " +
 					"configuration does. Each action is paced at the lower of this and its documented limit (40 per second for " +
-					"`DescribeInstancesStatus`), which is also the default; lower it when other clients share the account's limit.",
+					"`DescribeInstancesStatus` and `DescribeInstances`, 10 for `StartInstances`, `StopInstances` and " +
+					"`RebootInstances`), which is also the default; lower it when other clients share the account's limit.",
 				Validators: []validator.Float64{float64validator.AtLeast(0), float64validator.NoneOf(0)},
 			},
 			"max_retries": schema.Int64Attribute{
