@@ -1,7 +1,8 @@
 // Package cvm calls the Tencent Cloud CVM API. It knows nothing of Terraform: every action goes
 // through one request pipeline (the action's own pace, retries with backoff, a checked transport,
-// typed errors that name the action), and on top of it DescribeInstancesStatus is paged and
-// batched at the API's maximum size and run concurrently.
+// typed errors that name the action). On top of it, DescribeInstancesStatus is paged and batched
+// at the API's maximum size and run concurrently, the waiter polls until instances reach a state,
+// and the operation pipeline starts, stops and reboots instances in batches and waits for them.
 package cvm
 
 import (

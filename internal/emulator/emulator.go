@@ -1,7 +1,8 @@
 // Package emulator is a local stand-in for the Tencent Cloud CVM API 3.0: it speaks the same wire
-// protocol, checks TC3-HMAC-SHA256 signatures, and answers DescribeInstancesStatus with the real
-// paging semantics, limits and error codes over seeded fleets. It knows only the wire protocol, so
-// it imports neither the provider nor its API layer.
+// protocol, checks TC3-HMAC-SHA256 signatures, answers DescribeInstancesStatus and
+// DescribeInstances with the real paging semantics, limits and error codes over seeded fleets, and
+// carries out StartInstances, StopInstances and RebootInstances asynchronously, as the service
+// does. It knows only the wire protocol, so it imports neither the provider nor its API layer.
 package emulator
 
 import (
@@ -115,8 +116,8 @@ type Stats struct {
 	MetadataRequests int
 	// RequestClients counts the X-TC-RequestClient headers seen.
 	RequestClients map[string]int
-	// Transitions counts the scheduled transitions made; one is made when the fleet is first
-	// looked at (by a request, Fleet or Put) after it is due.
+	// Transitions counts the scheduled transitions made (not the ends of operations); one is made
+	// when the fleet is first looked at (by a request, Fleet or Put) after it is due.
 	Transitions int
 	// Operated counts, per operation action, the instances of the calls it accepted.
 	Operated map[string]int
