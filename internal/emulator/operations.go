@@ -32,6 +32,9 @@ type LatestOperation struct {
 	RequestID string
 	State     string // OPERATING, SUCCESS or FAILED
 	ErrorMsg  string
+	// StopType is the StopType the call asked for ("" when it gave none), which the API does not
+	// report but tests check.
+	StopType string
 }
 
 // operationKind is what one of the three operations does.
@@ -124,7 +127,7 @@ func (e *Emulator) startInstances(c call) (map[string]any, *apiError) {
 	if apiErr := decodeParams(c.body, &p); apiErr != nil {
 		return nil, apiErr
 	}
-	return e.operate(c, startKind, p.InstanceIDs, false)
+	return e.operate(c, startKind, p.InstanceIDs, "", false)
 }
 
 func (e *Emulator) stopInstances(c call) (map[string]any, *apiError) {
@@ -142,7 +145,7 @@ func (e *Emulator) stopInstances(c call) (map[string]any, *apiError) {
 		return nil, &apiError{"InvalidParameterCombination", "ForceStop and StopType cannot be given together; ForceStop is deprecated, use StopType."}
 	}
 	stopCharging := p.StoppedMode != nil && *p.StoppedMode == "STOP_CHARGING"
-	return e.operate(c, stopKind, p.InstanceIDs, stopCharging)
+	return e.operate(c, stopKind, p.InstanceIDs, deref(p.StopType), stopCharging)
 }
 
 func (e *Emulator) rebootInstances(c call) (map[string]any, *apiError) {
@@ -156,7 +159,7 @@ func (e *Emulator) rebootInstances(c call) (map[string]any, *apiError) {
 	if p.ForceReboot != nil && p.StopType != nil {
 		return nil, &apiError{"InvalidParameterCombination", "ForceReboot and StopType cannot be given together; ForceReboot is deprecated, use StopType."}
 	}
-	return e.operate(c, rebootKind, p.InstanceIDs, false)
+	return e.operate(c, rebootKind, p.InstanceIDs, deref(p.StopType), false)
 }
 
 func oneOfParam(name string, value *string, allowed []string) *apiError {
@@ -168,7 +171,7 @@ func oneOfParam(name string, value *string, allowed []string) *apiError {
 
 // operate checks the request as a whole, as the API does (one instance it cannot act on refuses
 // the request and changes nothing), then starts the operation on every instance.
-func (e *Emulator) operate(c call, k operationKind, ids []string, stopCharging bool) (map[string]any, *apiError) {
+func (e *Emulator) operate(c call, k operationKind, ids []string, stopType string, stopCharging bool) (map[string]any, *apiError) {
 	if len(ids) == 0 {
 		return nil, &apiError{"MissingParameter", "The request is missing the parameter InstanceIds."}
 	}
@@ -204,15 +207,15 @@ func (e *Emulator) operate(c call, k operationKind, ids []string, stopCharging b
 			"The instances %s are prepaid and cannot be stopped with StoppedMode STOP_CHARGING; only some pay-as-you-go instances can.", strings.Join(prepaid, ", "))}
 	}
 	for _, id := range ids {
-		e.startOperation(c, k, id, now)
+		e.startOperation(c, k, id, stopType, now)
 	}
 	e.stats.Operated[k.action] += len(ids)
 	return map[string]any{}, nil
 }
 
 // startOperation puts an instance in the operation's passing state and schedules its end; e.mu is held.
-func (e *Emulator) startOperation(c call, k operationKind, id string, now time.Time) {
-	op := &LatestOperation{Action: k.action, RequestID: c.requestID, State: "OPERATING"}
+func (e *Emulator) startOperation(c call, k operationKind, id, stopType string, now time.Time) {
+	op := &LatestOperation{Action: k.action, RequestID: c.requestID, State: "OPERATING", StopType: stopType}
 	e.latest[c.region+"/"+id] = op
 	e.regionFleet(c.region).put(Instance{ID: id, State: k.passing})
 	took := e.ops.Duration + time.Duration(e.opsRand.Int64N(int64(e.ops.Jitter)+1))
@@ -235,4 +238,11 @@ func unique(ids []string) []string {
 		seen[id] = true
 		return dup
 	})
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
 }

@@ -91,6 +91,12 @@ func TestAccCVMInstancesActions_stopStartReboot(t *testing.T) {
 				Check: resource.ComposeTestCheckFunc(
 					expectFleetIn(emu, all, "STOPPED"),
 					expectOperations(emu, "StopInstances", 3, 250),
+					func(*terraform.State) error {
+						if op, _ := emu.Latest(testRegion, running[0]); op.StopType != "SOFT_FIRST" {
+							return fmt.Errorf("the stop of %s asked for the StopType %q, want the default SOFT_FIRST", running[0], op.StopType)
+						}
+						return nil
+					},
 				),
 			},
 			{
@@ -107,8 +113,9 @@ func TestAccCVMInstancesActions_stopStartReboot(t *testing.T) {
 					expectOperations(emu, "RebootInstances", 1, 50),
 					func(*terraform.State) error {
 						for _, id := range rebooted {
-							if op, _ := emu.Latest(testRegion, id); op.Action != "RebootInstances" || op.State != "SUCCESS" {
-								return fmt.Errorf("the latest operation of %s is %s %s, want a RebootInstances that succeeded", id, op.Action, op.State)
+							if op, _ := emu.Latest(testRegion, id); op.Action != "RebootInstances" || op.State != "SUCCESS" || op.StopType != "SOFT_FIRST" {
+								return fmt.Errorf("the latest operation of %s is %s %s with the StopType %q, want a RebootInstances that succeeded with the default SOFT_FIRST",
+									id, op.Action, op.State, op.StopType)
 							}
 						}
 						return nil
