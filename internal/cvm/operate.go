@@ -367,6 +367,7 @@ func (r *run) interrupted(ctx context.Context, err error) error {
 	pending := r.inPhase(undecided, sent, joined)
 	var latest map[string]LatestOperation
 	if ctx.Err() == nil {
+		// Best effort: without the lookup, the error still names each instance and its state.
 		latest, _ = r.c.latestOperations(ctx, r.o.Region, pending)
 	}
 	for _, id := range pending {
