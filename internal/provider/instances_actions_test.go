@@ -351,3 +351,33 @@ func stateIn(emu *emulator.Emulator, id string) string {
 	}
 	return ""
 }
+
+// TestAccCVMInstancesActions_callRefused: a call the API refuses for good (here the keys may not
+// call StopInstances) fails the action with the API's code, message and RequestId, and says what to
+// do.
+func TestAccCVMInstancesActions_callRefused(t *testing.T) {
+	emu := newEmulator(emulator.Config{Operations: quickOperations})
+	ids := putInstances(t, emu, "perms", 2, "RUNNING")
+	srv := serve(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("X-TC-Action") == "StopInstances" {
+			w.Header().Set("Content-Type", "application/json")
+			fmt.Fprint(w, `{"Response":{"Error":{"Code":"UnauthorizedOperation","Message":"You are not authorized to perform cvm:StopInstances."},"RequestId":"a6d3b3c5-7f6e-4bb7-9d57-4f0d2b5a7c11"}}`)
+			return
+		}
+		emu.ServeHTTP(w, r)
+	}))
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviders,
+		TerraformVersionChecks:   withActions,
+		Steps: []resource.TestStep{{
+			Config: providerBlock(srv) + actionConfig("qcloud_cvm_stop_instances", "stop", "instance_ids = "+idList(ids)),
+			ExpectError: errorMatching("Unable to stop CVM instances",
+				"StopInstances in ap-guangzhou failed on the batch 1 of 1 (2 IDs, ins-perms000 to ins-perms001) after 1 attempt:",
+				"UnauthorizedOperation: You are not authorized to perform cvm:StopInstances. (RequestId a6d3b3c5-7f6e-4bb7-9d57-4f0d2b5a7c11)",
+				"The keys are valid but may not call cvm:StopInstances. Grant it to their CAM user or role."),
+		}},
+	})
+	if err := expectFleetIn(emu, ids, "RUNNING")(nil); err != nil {
+		t.Fatal(err)
+	}
+}
