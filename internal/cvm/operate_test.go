@@ -316,3 +316,25 @@ func TestOperateInstanceTerminatedAfterTheRead(t *testing.T) {
 		t.Fatalf("changed %d in %d calls, want 4 in 2", len(res.Changed), emu.Calls("StopInstances"))
 	}
 }
+
+// TestOperateCanceled: an operation canceled while it waits says so, and names the instances not
+// there yet.
+func TestOperateCanceled(t *testing.T) {
+	emu, c := setup(t, emulator.Config{Operations: emulator.Operations{Duration: time.Hour}})
+	ids := instances(t, emu, "cancl", 2, "STOPPED")
+	ctx, cancel := context.WithCancel(context.Background())
+	_, err := c.Operate(ctx, cvm.Operation{Op: cvm.Start, Region: region, IDs: ids, PollInterval: poll,
+		Progress: func(_ context.Context, p cvm.OperationProgress) {
+			if p.Phase == cvm.PhasePoll {
+				cancel()
+			}
+		}})
+	var opErr *cvm.OperationError
+	if !errors.As(err, &opErr) || !opErr.Canceled || opErr.TimedOut {
+		t.Fatalf("want a canceled *OperationError, got %v", err)
+	}
+	want := "2 of 2 instances in ap-guangzhou are not RUNNING yet: ins-cancl000 (STARTING), ins-cancl001 (STARTING)."
+	if !strings.HasPrefix(err.Error(), "The start was canceled after ") || !strings.HasSuffix(err.Error(), want) {
+		t.Fatalf("got the error\n%v\nwant one that says the start was canceled and ends %q", err, want)
+	}
+}
