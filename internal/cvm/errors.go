@@ -53,6 +53,13 @@ func (e *Error) Error() string {
 
 func (e *Error) Unwrap() error { return e.Err }
 
+// failedForGood reports whether err is a call that failed for its own reasons (authentication, a
+// parameter, retries run out), rather than because its caller's time ran out or it was canceled.
+func failedForGood(err error) bool {
+	var apiErr *Error
+	return err != nil && (!errors.As(err, &apiErr) || !apiErr.TimedOut && !apiErr.Canceled)
+}
+
 // MalformedResponseError is an answer that parsed but cannot be right: an invalid ID, a
 // missing state, a page of the wrong length. It is retried like a server error.
 type MalformedResponseError struct {

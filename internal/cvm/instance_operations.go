@@ -16,18 +16,28 @@ const (
 	Reboot Op = "reboot"
 )
 
-// opSpec is what an operation does: the state it acts on, the state an instance is in while it
-// runs, and the state it ends in.
+// opSpec is what an operation does: the API action that carries it out, the state it acts on, the
+// state an instance is in while it runs, and the state it ends in; and its past participle.
 type opSpec struct {
 	action               string
 	from, moving, target string
+	done                 string
 }
 
 var opSpecs = map[Op]opSpec{
-	Start:  {action: startInstances, from: "STOPPED", moving: "STARTING", target: "RUNNING"},
-	Stop:   {action: stopInstances, from: "RUNNING", moving: "STOPPING", target: "STOPPED"},
-	Reboot: {action: rebootInstances, from: "RUNNING", moving: "REBOOTING", target: "RUNNING"},
+	Start:  {action: startInstances, from: "STOPPED", moving: "STARTING", target: "RUNNING", done: "started"},
+	Stop:   {action: stopInstances, from: "RUNNING", moving: "STOPPING", target: "STOPPED", done: "stopped"},
+	Reboot: {action: rebootInstances, from: "RUNNING", moving: "REBOOTING", target: "RUNNING", done: "rebooted"},
 }
+
+// Action is the API action that carries op out, such as StopInstances.
+func (op Op) Action() string { return opSpecs[op].action }
+
+// Target is the state op brings an instance to: RUNNING or STOPPED.
+func (op Op) Target() string { return opSpecs[op].target }
+
+// Done is what op did to an instance: started, stopped or rebooted.
+func (op Op) Done() string { return opSpecs[op].done }
 
 // sendOperation sends o's operation for one batch of at most 100 IDs through the request
 // pipeline and returns the RequestId of the call that the API accepted. The API answers at once;
@@ -37,42 +47,35 @@ func (c *Client) sendOperation(ctx context.Context, o Operation, ids []string, n
 	r := request{action: spec.action, region: o.Region, name: name, logFields: map[string]any{"ids": len(ids)}}
 	return call(ctx, c, r, func(ctx context.Context, sdk *cvmapi.Client) (string, string, error) {
 		var requestID *string
+		var err error
+		// The three answers differ only in type: each holds a RequestId and nothing else.
 		switch o.Op {
 		case Start:
 			req := cvmapi.NewStartInstancesRequest()
 			req.InstanceIds = ptrs(ids)
-			resp, err := sdk.StartInstancesWithContext(ctx, req)
-			if err != nil {
-				return "", "", err
-			}
-			if resp.Response != nil {
+			var resp *cvmapi.StartInstancesResponse
+			if resp, err = sdk.StartInstancesWithContext(ctx, req); err == nil && resp.Response != nil {
 				requestID = resp.Response.RequestId
 			}
 		case Stop:
 			req := cvmapi.NewStopInstancesRequest()
-			req.InstanceIds = ptrs(ids)
-			req.StopType = optional(o.StopType)
-			req.StoppedMode = optional(o.StoppedMode)
-			resp, err := sdk.StopInstancesWithContext(ctx, req)
-			if err != nil {
-				return "", "", err
-			}
-			if resp.Response != nil {
+			req.InstanceIds, req.StopType, req.StoppedMode = ptrs(ids), optional(o.StopType), optional(o.StoppedMode)
+			var resp *cvmapi.StopInstancesResponse
+			if resp, err = sdk.StopInstancesWithContext(ctx, req); err == nil && resp.Response != nil {
 				requestID = resp.Response.RequestId
 			}
 		case Reboot:
 			req := cvmapi.NewRebootInstancesRequest()
-			req.InstanceIds = ptrs(ids)
-			req.StopType = optional(o.StopType)
-			resp, err := sdk.RebootInstancesWithContext(ctx, req)
-			if err != nil {
-				return "", "", err
-			}
-			if resp.Response != nil {
+			req.InstanceIds, req.StopType = ptrs(ids), optional(o.StopType)
+			var resp *cvmapi.RebootInstancesResponse
+			if resp, err = sdk.RebootInstancesWithContext(ctx, req); err == nil && resp.Response != nil {
 				requestID = resp.Response.RequestId
 			}
 		}
-		if requestID == nil || *requestID == "" {
+		switch {
+		case err != nil:
+			return "", "", err
+		case requestID == nil || *requestID == "":
 			return "", "", &MalformedResponseError{Reason: "the answer of " + spec.action + " has no RequestId"}
 		}
 		return *requestID, *requestID, nil

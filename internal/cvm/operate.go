@@ -358,9 +358,8 @@ func (r *run) cannotReach(state string) string {
 // out or it was canceled (err, if set, is the call under way then). The instances not there yet
 // are looked up once more, while time is left, for what the API says of their operation.
 func (r *run) interrupted(ctx context.Context, err error) error {
-	var apiErr *Error
 	e := &OperationError{Operation: r.o, Result: r.result(), Failed: r.failures(), Err: err}
-	if err != nil && (!errors.As(err, &apiErr) || !apiErr.TimedOut && !apiErr.Canceled) {
+	if failedForGood(err) {
 		return e
 	}
 	e.TimedOut, e.Canceled = !canceled(ctx), canceled(ctx)

@@ -37,29 +37,26 @@ type OperationError struct {
 	Err error
 }
 
-// verbs are the words for each operation: the infinitive and the past participle.
-var verbs = map[Op][2]string{Start: {"start", "started"}, Stop: {"stop", "stopped"}, Reboot: {"reboot", "rebooted"}}
-
 func (e *OperationError) Error() string {
-	o, verb := e.Operation, verbs[e.Operation.Op]
+	o := e.Operation
 	total := len(uniqueIDs(o.IDs))
-	target := opSpecs[o.Op].target
+	target := o.Op.Target()
 	var parts []string
 	switch {
 	case len(e.Unknown) > 0:
 		return fmt.Sprintf("Cannot %s the instances: %d of %d %s not exist in %s: %s. Nothing was changed.",
-			verb[0], len(e.Unknown), total, plural(len(e.Unknown), "does", "do"), o.Region, listIDs(e.Unknown))
+			o.Op, len(e.Unknown), total, plural(len(e.Unknown), "does", "do"), o.Region, listFirst(e.Unknown, func(id string) string { return id }))
 	case len(e.Unreachable) > 0:
 		why := "an instance does not leave " + oneOf(deadEnds) + " on its own"
 		if o.Op == Reboot {
 			why = "only RUNNING instances can be rebooted"
 		}
 		return fmt.Sprintf("Cannot %s %d of %d %s in %s: %s; %s. Nothing was changed.",
-			verb[0], len(e.Unreachable), total, plural(total, "instance", "instances"), o.Region, listStatuses(e.Unreachable, ""), why)
+			o.Op, len(e.Unreachable), total, plural(total, "instance", "instances"), o.Region, listStatuses(e.Unreachable, ""), why)
 	}
 	if len(e.Failed) > 0 {
 		parts = append(parts, fmt.Sprintf("Failed to %s %d of %d %s in %s: %s",
-			verb[0], len(e.Failed), total, plural(total, "instance", "instances"), o.Region, groupFailures(e.Failed)))
+			o.Op, len(e.Failed), total, plural(total, "instance", "instances"), o.Region, groupFailures(e.Failed)))
 	}
 	if e.TimedOut || e.Canceled {
 		ended := "ran out of time"
@@ -67,7 +64,7 @@ func (e *OperationError) Error() string {
 			ended = "was canceled"
 		}
 		parts = append(parts, fmt.Sprintf("The %s %s after %s and %d %s: %d of %d %s in %s %s not %s yet: %s",
-			verb[0], ended, e.Result.Elapsed.Round(time.Second/10), e.Result.Polls, plural(e.Result.Polls, "poll", "polls"),
+			o.Op, ended, e.Result.Elapsed.Round(time.Second/10), e.Result.Polls, plural(e.Result.Polls, "poll", "polls"),
 			len(e.Pending), total, plural(total, "instance", "instances"), o.Region, plural(len(e.Pending), "is", "are"),
 			target, listFailures(e.Pending)))
 	}
@@ -75,17 +72,16 @@ func (e *OperationError) Error() string {
 		parts = append(parts, e.Err.Error())
 	}
 	if got := len(e.Result.Changed) + len(e.Result.Skipped); got > 0 {
-		// "The other" instances when every instance is accounted for above.
+		// After a call that failed for good, the rest are not accounted for above.
 		other := "The other "
-		if e.Err != nil || len(e.Pending) > 0 {
+		if e.Err != nil {
 			other = ""
 		}
 		if o.Op == Reboot {
-			parts = append(parts, fmt.Sprintf("%s%d %s %s", other, got, plural(got, "instance was", "instances were"), verb[1]))
+			parts = append(parts, fmt.Sprintf("%s%d %s %s", other, got, plural(got, "instance was", "instances were"), o.Op.Done()))
 		} else {
 			parts = append(parts, fmt.Sprintf("%s%d %s %s", other, got, plural(got, "instance is", "instances are"), target))
 		}
-		parts[len(parts)-1] = strings.ToUpper(parts[len(parts)-1][:1]) + parts[len(parts)-1][1:]
 	}
 	return strings.Join(parts, ". ") + "."
 }
@@ -135,26 +131,13 @@ func describeFailure(f Failure, requestIDs []string) string {
 
 // listFailures names the first maxListed instances with their state and what is known of them.
 func listFailures(failures []Failure) string {
-	parts := make([]string, 0, min(len(failures), maxListed)+1)
-	for _, f := range failures[:min(len(failures), maxListed)] {
+	return listFirst(failures, func(f Failure) string {
 		detail := f.State
 		if f.Reason != "" {
 			detail += "; " + describeFailure(f, nonEmpty(f.RequestID))
 		}
-		parts = append(parts, f.ID+" ("+detail+")")
-	}
-	if more := len(failures) - maxListed; more > 0 {
-		parts = append(parts, fmt.Sprintf("and %d more", more))
-	}
-	return strings.Join(parts, ", ")
-}
-
-func listIDs(ids []string) string {
-	s := strings.Join(ids[:min(len(ids), maxListed)], ", ")
-	if more := len(ids) - maxListed; more > 0 {
-		s += fmt.Sprintf(" and %d more", more)
-	}
-	return s
+		return f.ID + " (" + detail + ")"
+	})
 }
 
 func nonEmpty(s string) []string {

@@ -1,8 +1,8 @@
 package cvm
 
 import (
+	"cmp"
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -106,8 +106,7 @@ func (c *Client) WaitForStates(ctx context.Context, w Wait) (Result, error) {
 // or it was canceled (err, if set, is the call under way then), or a call failed for good, which
 // is returned as it is. progress.Pending are the instances pending since the last poll.
 func (w Wait) interrupted(ctx context.Context, err error, progress WaitProgress) error {
-	var apiErr *Error
-	if err != nil && (!errors.As(err, &apiErr) || !apiErr.TimedOut && !apiErr.Canceled) {
+	if failedForGood(err) {
 		return err
 	}
 	return &WaitError{Wait: w, Progress: progress, TimedOut: !canceled(ctx), Canceled: canceled(ctx), Err: err}
@@ -167,15 +166,16 @@ func (e *WaitError) Unwrap() error { return e.Err }
 // listStatuses names each instance with its state, or with absent for one without a state; the
 // first maxListed of them, and how many more there are.
 func listStatuses(statuses []Status, absent string) string {
-	parts := make([]string, 0, min(len(statuses), maxListed)+1)
-	for _, s := range statuses[:min(len(statuses), maxListed)] {
-		if s.State == "" {
-			parts = append(parts, s.ID+" ("+absent+")")
-		} else {
-			parts = append(parts, s.ID+" ("+s.State+")")
-		}
+	return listFirst(statuses, func(s Status) string { return s.ID + " (" + cmp.Or(s.State, absent) + ")" })
+}
+
+// listFirst names the first maxListed items, each as name puts it, and how many more there are.
+func listFirst[T any](items []T, name func(T) string) string {
+	parts := make([]string, 0, min(len(items), maxListed)+1)
+	for _, item := range items[:min(len(items), maxListed)] {
+		parts = append(parts, name(item))
 	}
-	if more := len(statuses) - maxListed; more > 0 {
+	if more := len(items) - maxListed; more > 0 {
 		parts = append(parts, fmt.Sprintf("and %d more", more))
 	}
 	return strings.Join(parts, ", ")

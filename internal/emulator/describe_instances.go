@@ -1,10 +1,6 @@
 package emulator
 
-import (
-	"encoding/json"
-	"fmt"
-	"time"
-)
+import "encoding/json"
 
 type describeInstancesParams struct {
 	listParams
@@ -46,32 +42,4 @@ func (e *Emulator) describeInstances(c call) (map[string]any, *apiError) {
 		set[i] = fields
 	}
 	return map[string]any{"TotalCount": total, "InstanceSet": set}, nil
-}
-
-// Latest returns the latest operation on an instance, as DescribeInstances reports it.
-func (e *Emulator) Latest(region, id string) (LatestOperation, bool) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	e.applyDue()
-	op, ok := e.latest[region+"/"+id]
-	if !ok {
-		return LatestOperation{}, false
-	}
-	return *op, true
-}
-
-// Hold makes another client's task (a snapshot, a resize) hold an instance for d: StartInstances,
-// StopInstances and RebootInstances refuse it with code, which is
-// OperationDenied.InstanceOperationInProgress or MutexOperation.TaskRunning.
-func (e *Emulator) Hold(region, id, code string, d time.Duration) error {
-	if err := validID(id); err != nil {
-		return err
-	}
-	if code != "OperationDenied.InstanceOperationInProgress" && code != "MutexOperation.TaskRunning" {
-		return fmt.Errorf("%s is not a code of a busy instance", code)
-	}
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	e.holds[region+"/"+id] = hold{code: code, until: e.now().Add(d)}
-	return nil
 }

@@ -100,6 +100,34 @@ type hold struct {
 	until time.Time
 }
 
+// Latest returns the latest operation on an instance, as DescribeInstances reports it.
+func (e *Emulator) Latest(region, id string) (LatestOperation, bool) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.applyDue()
+	op, ok := e.latest[region+"/"+id]
+	if !ok {
+		return LatestOperation{}, false
+	}
+	return *op, true
+}
+
+// Hold makes another client's task (a snapshot, a resize) hold an instance for d: StartInstances,
+// StopInstances and RebootInstances refuse it with code, which is
+// OperationDenied.InstanceOperationInProgress or MutexOperation.TaskRunning.
+func (e *Emulator) Hold(region, id, code string, d time.Duration) error {
+	if err := validID(id); err != nil {
+		return err
+	}
+	if code != "OperationDenied.InstanceOperationInProgress" && code != "MutexOperation.TaskRunning" {
+		return fmt.Errorf("%s is not a code of a busy instance", code)
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.holds[region+"/"+id] = hold{code: code, until: e.now().Add(d)}
+	return nil
+}
+
 type startParams struct {
 	InstanceIDs []string `json:"InstanceIds"`
 }
@@ -135,14 +163,11 @@ func (e *Emulator) stopInstances(c call) (map[string]any, *apiError) {
 	if apiErr := decodeParams(c.body, &p); apiErr != nil {
 		return nil, apiErr
 	}
-	if apiErr := oneOfParam("StopType", p.StopType, stopTypes); apiErr != nil {
+	if apiErr := checkStopType(p.StopType, p.ForceStop, "ForceStop"); apiErr != nil {
 		return nil, apiErr
 	}
 	if apiErr := oneOfParam("StoppedMode", p.StoppedMode, stoppedModes); apiErr != nil {
 		return nil, apiErr
-	}
-	if p.ForceStop != nil && p.StopType != nil {
-		return nil, &apiError{"InvalidParameterCombination", "ForceStop and StopType cannot be given together; ForceStop is deprecated, use StopType."}
 	}
 	stopCharging := p.StoppedMode != nil && *p.StoppedMode == "STOP_CHARGING"
 	return e.operate(c, stopKind, p.InstanceIDs, deref(p.StopType), stopCharging)
@@ -153,13 +178,20 @@ func (e *Emulator) rebootInstances(c call) (map[string]any, *apiError) {
 	if apiErr := decodeParams(c.body, &p); apiErr != nil {
 		return nil, apiErr
 	}
-	if apiErr := oneOfParam("StopType", p.StopType, stopTypes); apiErr != nil {
+	if apiErr := checkStopType(p.StopType, p.ForceReboot, "ForceReboot"); apiErr != nil {
 		return nil, apiErr
 	}
-	if p.ForceReboot != nil && p.StopType != nil {
-		return nil, &apiError{"InvalidParameterCombination", "ForceReboot and StopType cannot be given together; ForceReboot is deprecated, use StopType."}
-	}
 	return e.operate(c, rebootKind, p.InstanceIDs, deref(p.StopType), false)
+}
+
+// checkStopType checks StopType as StopInstances and RebootInstances do: one of its values, and not
+// beside the deprecated flag it replaces (ForceStop, ForceReboot).
+func checkStopType(stopType *string, force *bool, forceName string) *apiError {
+	if force != nil && stopType != nil {
+		return &apiError{"InvalidParameterCombination", forceName + " and StopType cannot be given together; " +
+			forceName + " is deprecated, use StopType."}
+	}
+	return oneOfParam("StopType", stopType, stopTypes)
 }
 
 func oneOfParam(name string, value *string, allowed []string) *apiError {

@@ -48,11 +48,11 @@ func (p *actionProgress) report(ctx context.Context, o cvm.OperationProgress) {
 
 // finished says how the operation ended.
 func (p *actionProgress) finished(r cvm.OperationResult) {
-	w := words[p.op]
+	op := p.op
 	total := len(r.Changed) + len(r.Skipped)
-	msg := fmt.Sprintf("%s %d of %d %s in %s", w.done, total, total, pluralize(total, "instance"), r.Elapsed.Round(time.Second/10))
+	msg := fmt.Sprintf("%s %d of %d %s in %s", op.Done(), total, total, pluralize(total, "instance"), r.Elapsed.Round(time.Second/10))
 	if len(r.Skipped) > 0 {
-		msg += fmt.Sprintf(" (%d were %s already)", len(r.Skipped), w.target)
+		msg += fmt.Sprintf(" (%d were %s already)", len(r.Skipped), op.Target())
 	}
 	p.say(msg)
 }
@@ -88,22 +88,21 @@ func (p *actionProgress) stop() {
 
 // progressMessage reads an operation's progress as "stopped 340 of 1000 instances (660 STOPPING)".
 func progressMessage(op cvm.Op, o cvm.OperationProgress) string {
-	w := words[op]
 	switch o.Phase {
 	case cvm.PhaseRead:
 		msg := fmt.Sprintf("read %d %s", o.Total, pluralize(o.Total, "instance"))
 		if o.Skipped > 0 {
-			msg += fmt.Sprintf(": %d %s already", o.Skipped, w.target)
+			msg += fmt.Sprintf(": %d %s already", o.Skipped, op.Target())
 		}
 		if len(o.Pending) > 0 {
-			msg += fmt.Sprintf("; to %s: %s", w.verb, countStates(o.Pending))
+			msg += fmt.Sprintf("; to %s: %s", string(op), countStates(o.Pending))
 		}
 		return msg
 	case cvm.PhaseSent:
-		calls := o.Calls[w.action]
-		return fmt.Sprintf("sent %s for %d %s (%d %s so far)", w.action, o.Sent, pluralize(o.Sent, "instance"), calls, pluralize(calls, "call"))
+		calls := o.Calls[op.Action()]
+		return fmt.Sprintf("sent %s for %d %s (%d %s so far)", op.Action(), o.Sent, pluralize(o.Sent, "instance"), calls, pluralize(calls, "call"))
 	}
-	msg := fmt.Sprintf("%s %d of %d %s", w.done, o.Done, o.Total, pluralize(o.Total, "instance"))
+	msg := fmt.Sprintf("%s %d of %d %s", op.Done(), o.Done, o.Total, pluralize(o.Total, "instance"))
 	var notes []string
 	if len(o.Pending) > 0 {
 		notes = append(notes, countStates(o.Pending))

@@ -128,7 +128,9 @@ var examples = map[string]example{
 		invoke: "action.qcloud_cvm_stop_instances.nightly",
 		check: func(t *testing.T, emu *emulator.Emulator, run exampleRun) {
 			run.succeeded(t)
-			expectExampleStates(t, emu, "STOPPED", "ins-dev00001", "ins-dev00002", "ins-dev00003")
+			if err := expectFleetIn(emu, []string{"ins-dev00001", "ins-dev00002", "ins-dev00003"}, "STOPPED")(nil); err != nil {
+				t.Fatal(err)
+			}
 			if got := emu.Stats().Operated["StopInstances"]; got != 2 {
 				t.Fatalf("StopInstances stopped %d instances, want the 2 running", got)
 			}
@@ -142,14 +144,18 @@ var examples = map[string]example{
 		invoke: "action.qcloud_cvm_start_instances.morning",
 		check: func(t *testing.T, emu *emulator.Emulator, run exampleRun) {
 			run.succeeded(t)
-			expectExampleStates(t, emu, "RUNNING", "ins-dev00001", "ins-dev00002", "ins-dev00003")
+			if err := expectFleetIn(emu, []string{"ins-dev00001", "ins-dev00002", "ins-dev00003"}, "RUNNING")(nil); err != nil {
+				t.Fatal(err)
+			}
 		},
 	},
 	"actions/qcloud_cvm_reboot_instances/action.tf": {
 		seed: map[string]string{"ins-web00001": "RUNNING", "ins-web00002": "RUNNING", "ins-web00003": "RUNNING"},
 		check: func(t *testing.T, emu *emulator.Emulator, run exampleRun) {
 			run.succeeded(t)
-			expectExampleStates(t, emu, "RUNNING", "ins-web00001", "ins-web00002", "ins-web00003")
+			if err := expectFleetIn(emu, []string{"ins-web00001", "ins-web00002", "ins-web00003"}, "RUNNING")(nil); err != nil {
+				t.Fatal(err)
+			}
 			if emu.Calls("RebootInstances") != 1 || emu.Stats().Operated["RebootInstances"] != 3 {
 				t.Fatalf("%d RebootInstances calls for %d instances, want 1 for 3", emu.Calls("RebootInstances"), emu.Stats().Operated["RebootInstances"])
 			}
@@ -267,32 +273,6 @@ func applyExample(t *testing.T, c cli, name string, srv *httptest.Server, invoke
 		}
 	}
 	return run
-}
-
-// statesOf is the emulator's current states of these instances, as an output of a `states` map
-// shows them.
-func statesOf(emu *emulator.Emulator, ids ...string) map[string]any {
-	states := map[string]any{}
-	for _, inst := range emu.Fleet(testRegion) {
-		if slices.Contains(ids, inst.ID) {
-			states[inst.ID] = inst.State
-		}
-	}
-	return states
-}
-
-// expectExampleStates checks that the emulator has each of ids in state.
-func expectExampleStates(t *testing.T, emu *emulator.Emulator, state string, ids ...string) {
-	t.Helper()
-	states := statesOf(emu, ids...)
-	if len(states) != len(ids) {
-		t.Fatalf("the emulator has %d of the instances %q", len(states), ids)
-	}
-	for id, got := range states {
-		if got != state {
-			t.Fatalf("%s is %s, want %s", id, got, state)
-		}
-	}
 }
 
 func (r exampleRun) succeeded(t *testing.T) {

@@ -14,7 +14,9 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/qcloudlabs/terraform-provider-qcloud/internal/acctest"
 	"github.com/qcloudlabs/terraform-provider-qcloud/internal/emulator"
@@ -162,6 +164,31 @@ func expectStrings(values []string) knownvalue.Check {
 		checks[i] = knownvalue.StringExact(v)
 	}
 	return knownvalue.ListExact(checks)
+}
+
+// statesOf is the emulator's current states of these instances, as an output of a `states` map
+// shows them.
+func statesOf(emu *emulator.Emulator, ids ...string) map[string]any {
+	states := map[string]any{}
+	for _, inst := range emu.Fleet(testRegion) {
+		if slices.Contains(ids, inst.ID) {
+			states[inst.ID] = inst.State
+		}
+	}
+	return states
+}
+
+// expectFleetIn checks that the emulator has every one of ids in state.
+func expectFleetIn(emu *emulator.Emulator, ids []string, state string) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		states := statesOf(emu, ids...)
+		for _, id := range ids {
+			if states[id] != state {
+				return fmt.Errorf("%s is %v in the emulator, want %s", id, states[id], state)
+			}
+		}
+		return nil
+	}
 }
 
 // sortedByID is the fleet in the order the data source lists it when reading a whole region.

@@ -45,29 +45,18 @@ func NewStopInstancesAction() action.Action { return &instancesAction{op: cvm.St
 // NewRebootInstancesAction returns the qcloud_cvm_reboot_instances action.
 func NewRebootInstancesAction() action.Action { return &instancesAction{op: cvm.Reboot} }
 
-// opWords are how messages and docs speak of each operation.
-type opWords struct {
-	verb, done, target, action string
-}
-
-var words = map[cvm.Op]opWords{
-	cvm.Start:  {verb: "start", done: "started", target: "RUNNING", action: "StartInstances"},
-	cvm.Stop:   {verb: "stop", done: "stopped", target: "STOPPED", action: "StopInstances"},
-	cvm.Reboot: {verb: "reboot", done: "rebooted", target: "RUNNING", action: "RebootInstances"},
-}
-
 func (a *instancesAction) Metadata(_ context.Context, req action.MetadataRequest, resp *action.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_cvm_" + string(a.op) + "_instances"
 }
 
 func (a *instancesAction) Schema(_ context.Context, _ action.SchemaRequest, resp *action.SchemaResponse) {
-	w := words[a.op]
+	op := a.op
 	attributes := map[string]schema.Attribute{
 		"instance_ids": schema.ListAttribute{
 			ElementType: types.StringType,
 			Required:    true,
-			MarkdownDescription: "The instances to " + w.verb + ", such as `ins-r8hr2upy`: at least one, any number (they are " +
-				"sent 100 per `" + w.action + "` call); repeated IDs count once.",
+			MarkdownDescription: "The instances to " + string(op) + ", such as `ins-r8hr2upy`: at least one, any number (they are " +
+				"sent 100 per `" + op.Action() + "` call); repeated IDs count once.",
 			Validators: []validator.List{
 				listvalidator.SizeAtLeast(1),
 				listvalidator.NoNullValues(),
@@ -83,7 +72,7 @@ func (a *instancesAction) Schema(_ context.Context, _ action.SchemaRequest, resp
 		"timeout": schema.StringAttribute{
 			Optional: true,
 			MarkdownDescription: "How long the action may take in all, such as `\"30m\"`; `10m` when not set. When it runs " +
-				"out, the action fails and names every instance not " + w.target + " yet.",
+				"out, the action fails and names every instance not " + op.Target() + " yet.",
 			Validators: []validator.String{durationAtLeast(time.Second)},
 		},
 		"poll_interval": schema.StringAttribute{
@@ -119,7 +108,7 @@ func (a *instancesAction) Schema(_ context.Context, _ action.SchemaRequest, resp
 }
 
 func (a *instancesAction) description() string {
-	w := words[a.op]
+	op := a.op
 	var what string
 	switch a.op {
 	case cvm.Start:
@@ -131,7 +120,7 @@ func (a *instancesAction) description() string {
 			"Every instance must be `RUNNING` (or already `REBOOTING`): the action refuses a list with any other, before " +
 			"rebooting any."
 	}
-	return what + " Any number of instances, 100 per `" + w.action + "` call, at the API's pace. An instance in " +
+	return what + " Any number of instances, 100 per `" + op.Action() + "` call, at the API's pace. An instance in " +
 		"a passing state (`PENDING`, `STARTING`, `STOPPING`, ...) is waited for first. An ID that does not exist, or an " +
 		"instance that cannot get there (`LAUNCH_FAILED`, `SHUTDOWN`, `TERMINATING`), fails the action before anything " +
 		"is changed. When another client changes an instance at the same time, the action re-reads it and carries on. " +
@@ -141,15 +130,8 @@ func (a *instancesAction) description() string {
 }
 
 func (a *instancesAction) Configure(_ context.Context, req action.ConfigureRequest, resp *action.ConfigureResponse) {
-	if req.ProviderData == nil {
-		return
-	}
-	data, ok := req.ProviderData.(*providerData)
-	if !ok {
-		resp.Diagnostics.AddError("Unexpected provider data",
-			fmt.Sprintf("Expected *providerData, got %T. Please report this issue to the provider developers.", req.ProviderData))
-		return
-	}
+	data, diags := providerDataOf(req.ProviderData)
+	resp.Diagnostics.Append(diags...)
 	a.data = data
 }
 
@@ -213,13 +195,12 @@ func (a *instancesAction) operation(ctx context.Context, config tfsdk.Config) (c
 
 // operationError is the summary and detail of a failed action: what went wrong and what to do.
 func operationError(err error, op cvm.Op, timeout time.Duration) (summary, detail string) {
-	w := words[op]
-	summary = "Unable to " + w.verb + " CVM instances"
+	summary = "Unable to " + string(op) + " CVM instances"
 	end := ending{
-		canceled: "The action was canceled, as when Terraform is interrupted. Instances already sent " + w.action +
-			" keep changing; invoke the action again to finish: instances already " + w.target + " are skipped.",
+		canceled: "The action was canceled, as when Terraform is interrupted. Instances already sent " + op.Action() +
+			" keep changing; invoke the action again to finish: instances already " + op.Target() + " are skipped.",
 		timedOut: fmt.Sprintf("The action did not finish within its timeout of %s. Raise timeout, then invoke the "+
-			"action again to finish: instances already %s are skipped.", timeout, w.target),
+			"action again to finish: instances already %s are skipped.", timeout, op.Target()),
 	}
 	var opErr *cvm.OperationError
 	if !errors.As(err, &opErr) {
@@ -241,12 +222,12 @@ func operationError(err error, op cvm.Op, timeout time.Duration) (summary, detai
 		what = end.canceled
 	case opErr.TimedOut:
 		what = fmt.Sprintf("The action ends when its timeout (%s) runs out. Raise timeout if the instances are only slow; "+
-			"invoke the action again to finish: instances already %s are skipped.", timeout, w.target)
+			"invoke the action again to finish: instances already %s are skipped.", timeout, op.Target())
 	case errors.As(opErr.Err, &apiErr):
 		what = advice(apiErr, end)
 	default:
-		what = "The API's message says why each failed. The other instances are " + w.done + " and are not rolled back. " +
-			"Invoke the action again to retry: instances already " + w.target + " are skipped."
+		what = "The API's message says why each failed. The other instances are " + op.Done() + " and are not rolled back. " +
+			"Invoke the action again to retry: instances already " + op.Target() + " are skipped."
 	}
 	return summary, opErr.Error() + "\n\n" + what
 }

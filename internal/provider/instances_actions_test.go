@@ -38,22 +38,6 @@ func putInstances(t *testing.T, emu *emulator.Emulator, prefix string, n int, st
 	return ids
 }
 
-// expectFleetIn checks that the emulator has every one of ids in state.
-func expectFleetIn(emu *emulator.Emulator, ids []string, state string) resource.TestCheckFunc {
-	return func(*terraform.State) error {
-		states := map[string]string{}
-		for _, inst := range emu.Fleet(testRegion) {
-			states[inst.ID] = inst.State
-		}
-		for _, id := range ids {
-			if states[id] != state {
-				return fmt.Errorf("%s is %q in the emulator, want %s", id, states[id], state)
-			}
-		}
-		return nil
-	}
-}
-
 // expectOperations checks the emulator's count of calls of action and of the instances they carried.
 func expectOperations(emu *emulator.Emulator, action string, calls, instances int) resource.TestCheckFunc {
 	return func(*terraform.State) error {
@@ -222,10 +206,8 @@ func TestAccCVMInstancesActions_stopChargingRefused(t *testing.T) {
 				"ins-prepd001 are prepaid", `Set stopped_mode = "KEEP_CHARGING"`),
 		}},
 	})
-	for _, inst := range emu.Fleet(testRegion) {
-		if inst.State != "RUNNING" {
-			t.Fatalf("%s is %s after a refused stop", inst.ID, inst.State)
-		}
+	if err := expectFleetIn(emu, ids, "RUNNING")(nil); err != nil {
+		t.Fatalf("after a refused stop: %v", err)
 	}
 }
 
@@ -307,7 +289,7 @@ action "qcloud_cvm_stop_instances" "nightly" {
 			failed = append(failed, id)
 			continue
 		}
-		if state := stateIn(emu, id); state != "STOPPED" {
+		if state := statesOf(emu, id)[id]; state != "STOPPED" {
 			t.Fatalf("%s stopped successfully but is %s", id, state)
 		}
 	}
@@ -341,15 +323,6 @@ action "qcloud_cvm_stop_instances" "nightly" {
 	if _, err := os.Stat(filepath.Join(dir, "terraform.tfstate")); err == nil && strings.Contains(readFile(t, filepath.Join(dir, "terraform.tfstate")), "qcloud") {
 		t.Errorf("the invoke wrote the action into the state")
 	}
-}
-
-func stateIn(emu *emulator.Emulator, id string) string {
-	for _, inst := range emu.Fleet(testRegion) {
-		if inst.ID == id {
-			return inst.State
-		}
-	}
-	return ""
 }
 
 // TestAccCVMInstancesActions_callRefused: a call the API refuses for good (here the keys may not

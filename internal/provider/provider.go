@@ -4,12 +4,14 @@ package provider
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/float64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -65,10 +67,25 @@ type endpointsModel struct {
 	Metadata types.String `tfsdk:"metadata"`
 }
 
-// providerData is what the provider hands its data sources.
+// providerData is what the provider hands its data sources and actions.
 type providerData struct {
 	client *cvm.Client
 	region string
+}
+
+// providerDataOf is the providerData that Configure receives, or nil before the provider is
+// configured (as when Terraform validates a configuration).
+func providerDataOf(data any) (*providerData, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	if data == nil {
+		return nil, diags
+	}
+	d, ok := data.(*providerData)
+	if !ok {
+		diags.AddError("Unexpected provider data",
+			fmt.Sprintf("Expected *providerData, got %T. Please report this issue to the provider developers.", data))
+	}
+	return d, diags
 }
 
 // New returns a constructor of the provider at version.
