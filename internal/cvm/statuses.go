@@ -51,14 +51,7 @@ func (c *Client) ListStatuses(ctx context.Context, region string) (Result, error
 		maps.Copy(union, states)
 		totals = append(totals, passTotals...)
 	}
-	return Result{
-		Statuses: sortedStatuses(union),
-		Warnings: []string{fmt.Sprintf(
-			"The instances of %s changed during the read: TotalCount moved between %d and %d in each of %d passes. "+
-				"The result holds every instance any pass saw, each once with its latest state; instances created "+
-				"or terminated during the read may be listed or not.",
-			region, slices.Min(totals), slices.Max(totals), maxPasses)},
-	}, nil
+	return Result{Statuses: sortedStatuses(union), Warnings: []string{fleetChanged(region, totals)}}, nil
 }
 
 // listPass reads the listing once: the first page gives TotalCount, then the other pages are
