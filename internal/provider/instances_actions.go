@@ -2,12 +2,9 @@ package provider
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/action/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -60,14 +57,13 @@ func (a *instancesAction) Schema(_ context.Context, _ action.SchemaRequest, resp
 			Validators: []validator.List{
 				listvalidator.SizeAtLeast(1),
 				listvalidator.NoNullValues(),
-				listvalidator.ValueStringsAre(stringvalidator.RegexMatches(cvm.InstanceIDPattern,
-					"must be a CVM instance ID: ins- followed by 8 lowercase letters or digits, such as ins-r8hr2upy")),
+				listvalidator.ValueStringsAre(instanceIDValidator),
 			},
 		},
 		"region": schema.StringAttribute{
 			Optional:            true,
 			MarkdownDescription: "The region of the instances instead of the provider's.",
-			Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+			Validators:          []validator.String{regionValidator},
 		},
 		"timeout": schema.StringAttribute{
 			Optional: true,
@@ -84,21 +80,16 @@ func (a *instancesAction) Schema(_ context.Context, _ action.SchemaRequest, resp
 	}
 	if a.op != cvm.Start {
 		attributes["stop_type"] = schema.StringAttribute{
-			Optional: true,
-			MarkdownDescription: "How the instances are shut down: `SOFT` (the operating system shuts down; the operation " +
-				"fails if it does not), `HARD` (power off at once), or `SOFT_FIRST` (soft, then hard for an instance " +
-				"that does not shut down in time). Default: `SOFT_FIRST`, which suits unattended automation: " +
-				"every instance gets a chance to shut down cleanly, and none is left running. (The API's own default is `SOFT`.)",
-			Validators: []validator.String{stringvalidator.OneOf("SOFT", "HARD", "SOFT_FIRST")},
+			Optional:            true,
+			MarkdownDescription: stopTypeDescription("the instances are"),
+			Validators:          []validator.String{stopTypeValidator},
 		}
 	}
 	if a.op == cvm.Stop {
 		attributes["stopped_mode"] = schema.StringAttribute{
-			Optional: true,
-			MarkdownDescription: "`KEEP_CHARGING` (the default) or `STOP_CHARGING`: stopped pay-as-you-go instances stop " +
-				"being charged for compute. Only some pay-as-you-go instances allow it; the API refuses others, such as " +
-				"prepaid ones, and the action then fails naming them. It never falls back to `KEEP_CHARGING` on its own.",
-			Validators: []validator.String{stringvalidator.OneOf("KEEP_CHARGING", "STOP_CHARGING")},
+			Optional:            true,
+			MarkdownDescription: stoppedModeDescription("the action then fails naming them."),
+			Validators:          []validator.String{stoppedModeValidator},
 		}
 	}
 	resp.Schema = schema.Schema{
@@ -148,8 +139,9 @@ func (a *instancesAction) Invoke(ctx context.Context, req action.InvokeRequest, 
 	o.Progress = progress.report
 	result, err := a.data.client.Operate(ctx, o)
 	if err != nil {
-		summary, detail := operationError(err, a.op, timeout)
-		resp.Diagnostics.AddError(summary, detail)
+		resp.Diagnostics.AddError("Unable to "+string(a.op)+" CVM instances", operationError(err, a.op, timeout, retry{
+			what: "The action", again: "invoke the action again", timeout: "timeout", leaveOut: "take them out of instance_ids",
+		}))
 		return
 	}
 	progress.finished(result)
@@ -191,52 +183,4 @@ func (a *instancesAction) operation(ctx context.Context, config tfsdk.Config) (c
 		o.PollInterval, _ = time.ParseDuration(pollInterval.ValueString())
 	}
 	return o, d, diags
-}
-
-// operationError is the summary and detail of a failed action: what went wrong and what to do.
-func operationError(err error, op cvm.Op, timeout time.Duration) (summary, detail string) {
-	summary = "Unable to " + string(op) + " CVM instances"
-	end := ending{
-		canceled: "The action was canceled, as when Terraform is interrupted. Instances already sent " + op.Action() +
-			" keep changing; invoke the action again to finish: instances already " + op.Target() + " are skipped.",
-		timedOut: fmt.Sprintf("The action did not finish within its timeout of %s. Raise timeout, then invoke the "+
-			"action again to finish: instances already %s are skipped.", timeout, op.Target()),
-	}
-	var opErr *cvm.OperationError
-	if !errors.As(err, &opErr) {
-		return summary, callErrorDetail(err, end)
-	}
-	var apiErr *cvm.Error
-	var what string
-	switch {
-	case len(opErr.Unknown) > 0:
-		what = "Check the IDs and the region (" + opErr.Operation.Region + "), or take these IDs out of instance_ids."
-	case len(opErr.Unreachable) > 0 && op == cvm.Reboot:
-		what = "Start the instances that are not RUNNING first, or take them out of instance_ids."
-	case len(opErr.Unreachable) > 0:
-		what = "Replace the instances named, or take them out of instance_ids."
-	case stopChargingRefused(opErr):
-		what = "Only some pay-as-you-go instances can stop charging while stopped. Set stopped_mode = \"KEEP_CHARGING\" " +
-			"(or leave it out) for the instances named, or take them out of instance_ids."
-	case opErr.Canceled:
-		what = end.canceled
-	case opErr.TimedOut:
-		what = fmt.Sprintf("The action ends when its timeout (%s) runs out. Raise timeout if the instances are only slow; "+
-			"invoke the action again to finish: instances already %s are skipped.", timeout, op.Target())
-	case errors.As(opErr.Err, &apiErr):
-		what = advice(apiErr, end)
-	default:
-		what = "The API's message says why each failed. The other instances are " + op.Done() + " and are not rolled back. " +
-			"Invoke the action again to retry: instances already " + op.Target() + " are skipped."
-	}
-	return summary, opErr.Error() + "\n\n" + what
-}
-
-func stopChargingRefused(e *cvm.OperationError) bool {
-	for _, f := range e.Failed {
-		if f.Code == "UnsupportedOperation.StoppedModeStopCharging" {
-			return true
-		}
-	}
-	return false
 }

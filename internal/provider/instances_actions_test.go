@@ -125,7 +125,7 @@ func TestAccCVMInstancesActions_refusedBeforeAnyCall(t *testing.T) {
 					"instance_ids = "+idList(append(slices.Clone(running), "ins-nothere0"))),
 				ExpectError: errorMatching("Unable to stop CVM instances",
 					"Cannot stop the instances: 1 of 121 does not exist in ap-guangzhou: ins-nothere0. Nothing was changed.",
-					"Check the IDs and the region (ap-guangzhou), or take these IDs out of instance_ids."),
+					"Check the IDs and the region (ap-guangzhou), or take them out of instance_ids."),
 			},
 			{
 				Config: providerBlock(srv) + actionConfig("qcloud_cvm_reboot_instances", "reboot",

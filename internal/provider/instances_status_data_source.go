@@ -32,13 +32,6 @@ const (
 	minPollInterval     = time.Second
 )
 
-// instanceStates are the states DescribeInstancesStatus documents.
-var instanceStates = []string{
-	"PENDING", "LAUNCH_FAILED", "RUNNING", "STOPPED", "STARTING", "STOPPING", "REBOOTING",
-	"SHUTDOWN", "TERMINATING", "ENTER_RESCUE_MODE", "RESCUE_MODE", "EXIT_RESCUE_MODE",
-	"ENTER_SERVICE_LIVE_MIGRATE", "SERVICE_LIVE_MIGRATE", "EXIT_SERVICE_LIVE_MIGRATE",
-}
-
 // instancesStatusDataSource is qcloud_cvm_instances_status.
 type instancesStatusDataSource struct {
 	data *providerData
@@ -83,8 +76,7 @@ func (d *instancesStatusDataSource) Schema(ctx context.Context, _ datasource.Sch
 					"call); repeated IDs are read once.",
 				Validators: []validator.List{
 					listvalidator.NoNullValues(),
-					listvalidator.ValueStringsAre(stringvalidator.RegexMatches(cvm.InstanceIDPattern,
-						"must be a CVM instance ID: ins- followed by 8 lowercase letters or digits, such as ins-r8hr2upy")),
+					listvalidator.ValueStringsAre(instanceIDValidator),
 				},
 			},
 			"instance_states": schema.SetAttribute{
@@ -101,7 +93,7 @@ func (d *instancesStatusDataSource) Schema(ctx context.Context, _ datasource.Sch
 			"region": schema.StringAttribute{
 				Optional:            true,
 				MarkdownDescription: "The region to read instead of the provider's.",
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+				Validators:          []validator.String{regionValidator},
 			},
 			"timeouts": timeouts.Attributes(ctx),
 			"wait_for": schema.SingleNestedAttribute{
