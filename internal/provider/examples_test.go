@@ -204,7 +204,7 @@ func TestAccExamples(t *testing.T) {
 				t.Fatalf("the example %s is not checked: add it to examples", name)
 			}
 			if strings.HasPrefix(name, "actions/") {
-				skipWithoutActions(t, c)
+				skipWithout(t, c, actions)
 			}
 			emu, srv := startLaunching(t, emulator.Config{Fleets: map[string]int{testRegion: 120, "ap-shanghai": 30}, Seed: 13,
 				Operations: quickOperations}, ex.launches)

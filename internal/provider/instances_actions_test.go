@@ -263,7 +263,7 @@ func TestAccCVMInstancesActions_validation(t *testing.T) {
 // whose stop failed with the API's message; every other instance is STOPPED.
 func TestAccCVMInstancesActions_invokeShowsProgress(t *testing.T) {
 	c := newCLI(t)
-	skipWithoutActions(t, c)
+	skipWithout(t, c, actions)
 	emu, srv := startEmulator(t, emulator.Config{Operations: emulator.Operations{
 		Duration: 2 * time.Second, Jitter: time.Second, FailureRate: 0.2, Seed: 5}})
 	ids := putInstances(t, emu, "night", 120, "RUNNING")

@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -24,8 +25,9 @@ import (
 )
 
 var (
-	_ provider.Provider            = &qcloudProvider{}
-	_ provider.ProviderWithActions = &qcloudProvider{}
+	_ provider.Provider                  = &qcloudProvider{}
+	_ provider.ProviderWithActions       = &qcloudProvider{}
+	_ provider.ProviderWithListResources = &qcloudProvider{}
 )
 
 // qcloudProvider is the qcloud provider; version is set by the release build.
@@ -67,7 +69,7 @@ type endpointsModel struct {
 	Metadata types.String `tfsdk:"metadata"`
 }
 
-// providerData is what the provider hands its data sources and actions.
+// providerData is what the provider hands its data sources, resources, list resources and actions.
 type providerData struct {
 	client *cvm.Client
 	region string
@@ -273,6 +275,8 @@ func (p *qcloudProvider) Configure(ctx context.Context, req provider.ConfigureRe
 	})
 	data := &providerData{client: client, region: c.region}
 	resp.DataSourceData = data
+	resp.ResourceData = data
+	resp.ListResourceData = data
 	resp.ActionData = data
 }
 
@@ -285,5 +289,9 @@ func (p *qcloudProvider) Actions(context.Context) []func() action.Action {
 }
 
 func (p *qcloudProvider) Resources(context.Context) []func() resource.Resource {
-	return nil
+	return []func() resource.Resource{NewInstanceStateResource}
+}
+
+func (p *qcloudProvider) ListResources(context.Context) []func() list.ListResource {
+	return []func() list.ListResource{NewInstanceStateListResource}
 }
