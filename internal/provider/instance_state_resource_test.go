@@ -364,3 +364,40 @@ func expectOutput(t *testing.T, output string, wants ...string) {
 		}
 	}
 }
+
+// TestAccCVMInstanceStateResource_fleet: 200 resources of one for_each each stop their instance
+// in one apply, at Terraform's parallelism of 10; the shared pace keeps every action within its
+// limit, so the emulator throttles no call, and the plan that follows shows no change.
+// terraform-plugin-testing cannot read the state of a for_each, so the test drives the CLI.
+func TestAccCVMInstanceStateResource_fleet(t *testing.T) {
+	c := newCLI(t)
+	emu, srv := startEmulator(t, emulator.Config{Operations: emulator.Operations{Duration: 300 * time.Millisecond, Jitter: 200 * time.Millisecond, Seed: 3}})
+	ids := putInstances(t, emu, "fleet", 200, "RUNNING")
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "main.tf"), acctest.RequiredProviders+providerBlock(srv)+fmt.Sprintf(`
+resource "qcloud_cvm_instance_state" "fleet" {
+  for_each      = toset(%s)
+  instance_id   = each.value
+  state         = "STOPPED"
+  poll_interval = "1s"
+}
+`, idList(ids)))
+	var out bytes.Buffer
+	if err := c.run(dir, &out, nil, "apply", "-auto-approve", "-no-color"); err != nil {
+		t.Fatalf("apply: %v\n%s", err, out.String())
+	}
+	expectOutput(t, out.String(), "Apply complete! Resources: 200 added, 0 changed, 0 destroyed.")
+	if err := expectFleetIn(emu, ids, "STOPPED")(nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := expectOperations(emu, "StopInstances", 200, 200)(nil); err != nil {
+		t.Fatal(err)
+	}
+	if s := emu.Stats(); s.Throttled != 0 {
+		t.Fatalf("the emulator throttled %d calls", s.Throttled)
+	}
+	out.Reset()
+	if err := c.run(dir, &out, nil, "plan", "-detailed-exitcode", "-no-color"); err != nil {
+		t.Fatalf("the plan after the apply is not empty (%v):\n%s", err, out.String())
+	}
+}
