@@ -3,7 +3,9 @@ package provider
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io/fs"
+	"os"
 	"net/http/httptest"
 	"path/filepath"
 	"slices"
@@ -26,7 +28,9 @@ type example struct {
 	seed     map[string]string // instance ID -> state, in the test region
 	launches []emulator.Transition
 	// invoke is the action that `terraform apply -invoke` runs, for an example that is invoked.
-	invoke   string
+	invoke string
+	// needs is what the example needs of the CLI beyond Terraform 1.5, if anything.
+	needs    *feature
 	warnings []string
 	check    func(t *testing.T, emu *emulator.Emulator, applied exampleRun)
 }
@@ -37,6 +41,9 @@ type exampleRun struct {
 	err       error          // the apply's error, if it failed
 	outputs   map[string]any // terraform output -json, by name
 	resources []string       // the managed resources in the state
+	// generated is what `terraform query -generate-config-out` wrote before the apply, for an
+	// example with list blocks.
+	generated string
 }
 
 // examples are every example under examples/; TestAccExamples fails on one missing here.
@@ -124,6 +131,7 @@ var examples = map[string]example{
 		},
 	},
 	"actions/qcloud_cvm_stop_instances/action.tf": {
+		needs:  &actions,
 		seed:   map[string]string{"ins-dev00001": "RUNNING", "ins-dev00002": "RUNNING", "ins-dev00003": "STOPPED"},
 		invoke: "action.qcloud_cvm_stop_instances.nightly",
 		check: func(t *testing.T, emu *emulator.Emulator, run exampleRun) {
@@ -140,6 +148,7 @@ var examples = map[string]example{
 		},
 	},
 	"actions/qcloud_cvm_start_instances/action.tf": {
+		needs:  &actions,
 		seed:   map[string]string{"ins-dev00001": "STOPPED", "ins-dev00002": "STOPPED", "ins-dev00003": "STOPPED"},
 		invoke: "action.qcloud_cvm_start_instances.morning",
 		check: func(t *testing.T, emu *emulator.Emulator, run exampleRun) {
@@ -150,7 +159,8 @@ var examples = map[string]example{
 		},
 	},
 	"actions/qcloud_cvm_reboot_instances/action.tf": {
-		seed: map[string]string{"ins-web00001": "RUNNING", "ins-web00002": "RUNNING", "ins-web00003": "RUNNING"},
+		needs: &actions,
+		seed:  map[string]string{"ins-web00001": "RUNNING", "ins-web00002": "RUNNING", "ins-web00003": "RUNNING"},
 		check: func(t *testing.T, emu *emulator.Emulator, run exampleRun) {
 			run.succeeded(t)
 			if err := expectFleetIn(emu, []string{"ins-web00001", "ins-web00002", "ins-web00003"}, "RUNNING")(nil); err != nil {
@@ -164,6 +174,40 @@ var examples = map[string]example{
 				"Action complete: action.qcloud_cvm_reboot_instances.web").MatchString(run.output) {
 				t.Fatalf("the reboot did not run after terraform_data.web_config was created:\n%s", run.output)
 			}
+		},
+	},
+	"resources/qcloud_cvm_instance_state/resource.tf": {
+		seed: map[string]string{"ins-build001": "RUNNING", "ins-db000001": "STOPPED"},
+		check: func(t *testing.T, emu *emulator.Emulator, run exampleRun) {
+			run.succeeded(t)
+			if got := statesOf(emu, "ins-build001", "ins-db000001"); got["ins-build001"] != "STOPPED" || got["ins-db000001"] != "RUNNING" {
+				t.Fatalf("the instances are %v, want the build server STOPPED and the database RUNNING", got)
+			}
+			want := []string{"qcloud_cvm_instance_state.build_server", "qcloud_cvm_instance_state.database"}
+			if !slices.Equal(run.resources, want) {
+				t.Fatalf("the state holds %q, want %q", run.resources, want)
+			}
+		},
+	},
+	"resources/qcloud_cvm_instance_state/import-by-string-id.tf": {
+		seed:  map[string]string{"ins-db000001": "RUNNING"},
+		check: expectImported([]string{"ins-db000001"}),
+	},
+	"resources/qcloud_cvm_instance_state/import-by-identity.tf": {
+		needs: &identity,
+		seed:  map[string]string{"ins-db000001": "RUNNING"},
+		check: expectImported([]string{"ins-db000001"}),
+	},
+	"list-resources/qcloud_cvm_instance_state/list-resource.tfquery.hcl": {
+		needs: &listResources,
+		check: func(t *testing.T, emu *emulator.Emulator, run exampleRun) {
+			expectImported(idsOf(inStates(emu.Fleet(testRegion), "RUNNING", "STOPPED")))(t, emu, run)
+		},
+	},
+	"query": {
+		needs: &listResources,
+		check: func(t *testing.T, emu *emulator.Emulator, run exampleRun) {
+			expectImported(idsOf(inStates(emu.Fleet(testRegion), "STOPPED")))(t, emu, run)
 		},
 	},
 	"provider/provider.tf": {
@@ -203,8 +247,8 @@ func TestAccExamples(t *testing.T) {
 			if !ok {
 				t.Fatalf("the example %s is not checked: add it to examples", name)
 			}
-			if strings.HasPrefix(name, "actions/") {
-				skipWithout(t, c, actions)
+			if ex.needs != nil {
+				skipWithout(t, c, *ex.needs)
 			}
 			emu, srv := startLaunching(t, emulator.Config{Fleets: map[string]int{testRegion: 120, "ap-shanghai": 30}, Seed: 13,
 				Operations: quickOperations}, ex.launches)
@@ -221,8 +265,9 @@ func TestAccExamples(t *testing.T) {
 }
 
 // applyExample copies the example into a folder of its own with a provider block for the
-// emulator, validates it, applies it (only invoking the action invoke, if set), and reads its
-// outputs and resources.
+// emulator, validates it, writes the configuration of what its list blocks find (if it has any)
+// with `terraform query -generate-config-out`, applies it (only invoking the action invoke, if
+// set), and reads its outputs and resources.
 func applyExample(t *testing.T, c cli, name string, srv *httptest.Server, invoke string) exampleRun {
 	t.Helper()
 	work := t.TempDir()
@@ -248,7 +293,15 @@ func applyExample(t *testing.T, c cli, name string, srv *httptest.Server, invoke
 	if invoke != "" {
 		args = append(args, "-invoke="+invoke)
 	}
-	run := exampleRun{err: c.run(work, &out, env, args...)}
+	var generated string
+	if strings.Contains(sources, "\nlist ") {
+		if err := c.run(work, &out, env, "query", "-generate-config-out=generated.tf", "-no-color"); err != nil {
+			t.Fatalf("query: %v\n%s", err, out.String())
+		}
+		generated = readFile(t, filepath.Join(work, "generated.tf"))
+		out.Reset()
+	}
+	run := exampleRun{err: c.run(work, &out, env, args...), generated: generated}
 	run.output = out.String()
 
 	var outputs bytes.Buffer
@@ -306,18 +359,22 @@ func (r exampleRun) expectWarnings(t *testing.T, messages []string) {
 	}
 }
 
-// exampleNames are the examples under examples/: each .tf file of a folder whose files stand
-// alone (the documentation quotes them one by one), and each folder with a main.tf as a whole.
+// exampleNames are the examples under examples/: each .tf and .tfquery.hcl file of a folder whose
+// files stand alone (the documentation quotes them one by one), and each folder with a main.tf as
+// a whole.
 func exampleNames(t *testing.T) []string {
 	t.Helper()
 	var names []string
 	err := filepath.WalkDir(examplesDir, func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || filepath.Ext(path) != ".tf" {
+		if err != nil || d.IsDir() || !isConfiguration(path) {
 			return err
 		}
 		rel, err := filepath.Rel(examplesDir, path)
-		if filepath.Base(path) == "main.tf" {
+		switch {
+		case filepath.Base(path) == "main.tf":
 			rel = filepath.Dir(rel)
+		case fileExists(filepath.Join(filepath.Dir(path), "main.tf")):
+			return err
 		}
 		names = append(names, filepath.ToSlash(rel))
 		return err
@@ -328,15 +385,31 @@ func exampleNames(t *testing.T) []string {
 	return names
 }
 
-// copyExample copies the example at path (a .tf file, or a folder of them) into work and returns
-// the text copied.
+// isConfiguration reports whether a file holds Terraform configuration or list blocks.
+func isConfiguration(path string) bool {
+	return filepath.Ext(path) == ".tf" || strings.HasSuffix(path, ".tfquery.hcl")
+}
+
+func fileExists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
+}
+
+// copyExample copies the example at path (a file, or a folder of them) into work and returns the
+// text copied.
 func copyExample(t *testing.T, path, work string) string {
 	t.Helper()
 	files := []string{path}
-	if filepath.Ext(path) != ".tf" {
-		var err error
-		if files, err = filepath.Glob(filepath.Join(path, "*.tf")); err != nil {
+	if !isConfiguration(path) {
+		entries, err := os.ReadDir(path)
+		if err != nil {
 			t.Fatal(err)
+		}
+		files = nil
+		for _, e := range entries {
+			if isConfiguration(e.Name()) {
+				files = append(files, filepath.Join(path, e.Name()))
+			}
 		}
 	}
 	var all strings.Builder
@@ -346,4 +419,35 @@ func copyExample(t *testing.T, path, work string) string {
 		writeFile(t, filepath.Join(work, filepath.Base(file)), text)
 	}
 	return all.String()
+}
+
+// expectImported checks that the example's query wrote one import block for each of ids, and that
+// the apply imported each, without changing any instance.
+func expectImported(ids []string) func(*testing.T, *emulator.Emulator, exampleRun) {
+	return func(t *testing.T, emu *emulator.Emulator, run exampleRun) {
+		t.Helper()
+		run.succeeded(t)
+		if len(ids) == 0 {
+			t.Fatal("the example finds no instance, which shows nothing")
+		}
+		if run.generated != "" && strings.Count(run.generated, "import {") != len(ids) {
+			t.Fatalf("the query wrote %d import blocks, want %d:\n%s", strings.Count(run.generated, "import {"), len(ids), run.generated)
+		}
+		if !strings.Contains(run.output, fmt.Sprintf("Apply complete! Resources: %d imported, 0 added, 0 changed, 0 destroyed.", len(ids))) {
+			t.Fatalf("the apply did not import the %d instances:\n%s", len(ids), run.output)
+		}
+		if len(run.resources) != len(ids) {
+			t.Fatalf("the state holds %d resources, want %d", len(run.resources), len(ids))
+		}
+		noOperations(t, emu)
+	}
+}
+
+// idsOf are the IDs of instances, in their order.
+func idsOf(instances []emulator.Instance) []string {
+	ids := make([]string, len(instances))
+	for i, inst := range instances {
+		ids[i] = inst.ID
+	}
+	return ids
 }
