@@ -8,31 +8,31 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 )
 
-// durationAtLeast checks that a string is a Go duration ("5s", "1m30s") of at least least.
-// terraform-plugin-framework-validators has no duration validator, and the timeouts package
-// parses its own attributes only.
-func durationAtLeast(least time.Duration) validator.String {
-	return durationValidator{least: least}
+// minDuration is the shortest duration any argument takes: a poll interval or a timeout under a
+// second would only make more calls.
+const minDuration = time.Second
+
+// durationValidator checks that a string is a Go duration ("5s", "1m30s") of at least
+// minDuration. terraform-plugin-framework-validators has no duration validator, and the timeouts
+// package parses its own attributes only.
+var durationValidator validator.String = durationCheck{}
+
+type durationCheck struct{}
+
+func (durationCheck) Description(context.Context) string {
+	return fmt.Sprintf("must be a duration such as \"30s\" or \"2m\", of at least %s", minDuration)
 }
 
-type durationValidator struct {
-	least time.Duration
-}
-
-func (v durationValidator) Description(context.Context) string {
-	return fmt.Sprintf("must be a duration such as \"30s\" or \"2m\", of at least %s", v.least)
-}
-
-func (v durationValidator) MarkdownDescription(ctx context.Context) string {
+func (v durationCheck) MarkdownDescription(ctx context.Context) string {
 	return v.Description(ctx)
 }
 
-func (v durationValidator) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+func (v durationCheck) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
 		return
 	}
 	d, err := time.ParseDuration(req.ConfigValue.ValueString())
-	if err != nil || d < v.least {
+	if err != nil || d < minDuration {
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid duration",
 			fmt.Sprintf("Attribute %s %s, not %q.", req.Path, v.Description(ctx), req.ConfigValue.ValueString()))
 	}

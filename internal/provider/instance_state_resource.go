@@ -105,7 +105,7 @@ func (r *instanceStateResource) Schema(ctx context.Context, _ resource.SchemaReq
 				Optional: true,
 				MarkdownDescription: "The pause between two reads of the instance's state while it changes, such as `\"10s\"`: " +
 					"at least `1s`; `5s` when not set.",
-				Validators: []validator.String{durationAtLeast(minPollInterval)},
+				Validators: []validator.String{durationValidator},
 			},
 			"timeouts": timeouts.Attributes(ctx, timeouts.Opts{
 				Create: true,

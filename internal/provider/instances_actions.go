@@ -69,13 +69,13 @@ func (a *instancesAction) Schema(_ context.Context, _ action.SchemaRequest, resp
 			Optional: true,
 			MarkdownDescription: "How long the action may take in all, such as `\"30m\"`; `10m` when not set. When it runs " +
 				"out, the action fails and names every instance not " + op.Target() + " yet.",
-			Validators: []validator.String{durationAtLeast(time.Second)},
+			Validators: []validator.String{durationValidator},
 		},
 		"poll_interval": schema.StringAttribute{
 			Optional: true,
 			MarkdownDescription: "The pause between two polls of the instances not there yet, such as `\"10s\"`: at least " +
 				"`1s`; `5s` when not set.",
-			Validators: []validator.String{durationAtLeast(minPollInterval)},
+			Validators: []validator.String{durationValidator},
 		},
 	}
 	if a.op != cvm.Start {

@@ -29,7 +29,6 @@ var (
 const (
 	defaultReadTimeout  = 10 * time.Minute
 	defaultPollInterval = 5 * time.Second
-	minPollInterval     = time.Second
 )
 
 // instancesStatusDataSource is qcloud_cvm_instances_status.
@@ -121,7 +120,7 @@ func (d *instancesStatusDataSource) Schema(ctx context.Context, _ datasource.Sch
 						Optional: true,
 						MarkdownDescription: "The pause between two polls, such as `\"10s\"`: at least `1s`; `5s` when not set. A " +
 							"poll that would start after the deadline is not made.",
-						Validators: []validator.String{durationAtLeast(minPollInterval)},
+						Validators: []validator.String{durationValidator},
 					},
 				},
 				Validators: []validator.Object{objectvalidator.AlsoRequires(path.MatchRoot("instance_ids"))},
