@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -140,42 +141,38 @@ func (r *instanceStateResource) ModifyPlan(ctx context.Context, req resource.Mod
 }
 
 func (r *instanceStateResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan instanceStateModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	timeout, diags := plan.Timeouts.Create(ctx, defaultOperationTimeout)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	resp.Diagnostics.Append(r.converge(ctx, plan, timeout, "timeouts.create")...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	plan.ID = plan.InstanceID
-	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
-	resp.Diagnostics.Append(resp.Identity.Set(ctx, identityOf(plan))...)
+	resp.Diagnostics.Append(r.apply(ctx, "create", req.Plan, &resp.State, resp.Identity)...)
 }
 
 func (r *instanceStateResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan instanceStateModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
-		return
+	resp.Diagnostics.Append(r.apply(ctx, "update", req.Plan, &resp.State, resp.Identity)...)
+}
+
+// apply brings the instance to the planned state, within the timeout of the operation ("create"
+// or "update"), and records it.
+func (r *instanceStateResource) apply(ctx context.Context, operation string, plan tfsdk.Plan, state *tfsdk.State, identity *tfsdk.ResourceIdentity) diag.Diagnostics {
+	var m instanceStateModel
+	diags := plan.Get(ctx, &m)
+	if diags.HasError() {
+		return diags
 	}
-	timeout, diags := plan.Timeouts.Update(ctx, defaultOperationTimeout)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
+	timeoutOf := m.Timeouts.Create
+	if operation == "update" {
+		timeoutOf = m.Timeouts.Update
 	}
-	resp.Diagnostics.Append(r.converge(ctx, plan, timeout, "timeouts.update")...)
-	if resp.Diagnostics.HasError() {
-		return
+	timeout, d := timeoutOf(ctx, defaultOperationTimeout)
+	diags.Append(d...)
+	if diags.HasError() {
+		return diags
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
-	resp.Diagnostics.Append(resp.Identity.Set(ctx, identityOf(plan))...)
+	diags.Append(r.converge(ctx, m, timeout, "timeouts."+operation)...)
+	if diags.HasError() {
+		return diags
+	}
+	m.ID = m.InstanceID
+	diags.Append(state.Set(ctx, m)...)
+	diags.Append(identity.Set(ctx, identityOf(m))...)
+	return diags
 }
 
 // converge brings the instance to the planned state within timeout, through the operation
