@@ -1,9 +1,17 @@
 package provider
 
 import (
+	"time"
+
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 
 	"github.com/qcloudlabs/terraform-provider-qcloud/internal/cvm"
+)
+
+// The defaults of the arguments of an operation, in an action or the resource.
+const (
+	defaultOperationTimeout = 10 * time.Minute
+	defaultStopType         = "SOFT_FIRST"
 )
 
 // instanceStates are the states DescribeInstancesStatus documents.
@@ -13,9 +21,11 @@ var instanceStates = []string{
 	"ENTER_SERVICE_LIVE_MIGRATE", "SERVICE_LIVE_MIGRATE", "EXIT_SERVICE_LIVE_MIGRATE",
 }
 
+// instanceIDForm says what a CVM instance ID looks like.
+const instanceIDForm = "ins- followed by 8 lowercase letters or digits, such as ins-r8hr2upy"
+
 // instanceIDValidator checks an instance ID, as every object that takes one does.
-var instanceIDValidator = stringvalidator.RegexMatches(cvm.InstanceIDPattern,
-	"must be a CVM instance ID: ins- followed by 8 lowercase letters or digits, such as ins-r8hr2upy")
+var instanceIDValidator = stringvalidator.RegexMatches(cvm.InstanceIDPattern, "must be a CVM instance ID: "+instanceIDForm)
 
 // regionValidator checks a region argument; the API says whether the region exists.
 var regionValidator = stringvalidator.LengthAtLeast(1)

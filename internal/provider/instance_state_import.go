@@ -43,17 +43,19 @@ func (r *instanceStateResource) IdentitySchema(_ context.Context, _ resource.Ide
 // read that follows records the instance's state, and fails the import when it does not exist.
 func (r *instanceStateResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	var id instanceStateIdentity
+	var diags diag.Diagnostics
 	if req.ID != "" {
-		id, resp.Diagnostics = parseImportID(req.ID)
+		id, diags = parseImportID(req.ID)
 	} else {
-		resp.Diagnostics.Append(req.Identity.Get(ctx, &id)...)
+		diags = req.Identity.Get(ctx, &id)
 	}
+	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
 	if !cvm.InstanceIDPattern.MatchString(id.InstanceID.ValueString()) {
-		resp.Diagnostics.AddError("Invalid instance ID to import", fmt.Sprintf("%q is not a CVM instance ID: ins- followed "+
-			"by 8 lowercase letters or digits, such as ins-r8hr2upy.", id.InstanceID.ValueString()))
+		resp.Diagnostics.AddError("Invalid instance ID to import",
+			fmt.Sprintf("%q is not a CVM instance ID: %s.", id.InstanceID.ValueString(), instanceIDForm))
 		return
 	}
 	if id.Region.ValueString() == "" {

@@ -29,8 +29,6 @@ var (
 	_ resource.ResourceWithImportState = &instanceStateResource{}
 )
 
-const defaultOperationTimeout = 10 * time.Minute
-
 // instanceStateResource is qcloud_cvm_instance_state: the power state an existing instance is
 // kept in. It never creates or terminates an instance.
 type instanceStateResource struct {

@@ -21,11 +21,6 @@ var (
 	_ action.ActionWithConfigure = &instancesAction{}
 )
 
-const (
-	defaultActionTimeout = 10 * time.Minute
-	defaultStopType      = "SOFT_FIRST"
-)
-
 // instancesAction is one of the actions qcloud_cvm_start_instances, qcloud_cvm_stop_instances and
 // qcloud_cvm_reboot_instances: the same operation pipeline with a different operation.
 type instancesAction struct {
@@ -175,7 +170,7 @@ func (a *instancesAction) operation(ctx context.Context, config tfsdk.Config) (c
 		o.Region = region.ValueString()
 	}
 	// The schema's validators have checked the durations.
-	d := defaultActionTimeout
+	d := defaultOperationTimeout
 	if !timeout.IsNull() {
 		d, _ = time.ParseDuration(timeout.ValueString())
 	}
