@@ -26,12 +26,12 @@ type Search struct {
 // another (at most maxPasses in all), which finds only the instances not found yet; when no pass
 // holds still, the warnings say that instances created or terminated meanwhile may be missing.
 func (c *Client) Find(ctx context.Context, s Search, found func(Status) bool) (warnings []string, err error) {
+	if s.Limit <= 0 {
+		return nil, nil
+	}
 	f := finder{c: c, s: s, found: found, seen: map[string]bool{}}
 	var totals []int
 	for range maxPasses {
-		if len(f.seen) >= s.Limit {
-			return nil, nil
-		}
 		passTotals, stopped, err := f.pass(ctx)
 		if err != nil || stopped || slices.Min(passTotals) == slices.Max(passTotals) {
 			return nil, err

@@ -139,3 +139,14 @@ func TestFindFailsWithTheCallsError(t *testing.T) {
 		t.Fatalf("got %v, want the API's error about the region", err)
 	}
 }
+
+func TestSettlingIsWhereAPassingStateLeads(t *testing.T) {
+	for state, want := range map[string]string{
+		"PENDING": "RUNNING", "STARTING": "RUNNING", "REBOOTING": "RUNNING", "STOPPING": "STOPPED",
+		"RUNNING": "RUNNING", "STOPPED": "STOPPED", "LAUNCH_FAILED": "LAUNCH_FAILED", "RESCUE_MODE": "RESCUE_MODE",
+	} {
+		if got := cvm.Settling(state); got != want {
+			t.Errorf("Settling(%s) = %s, want %s", state, got, want)
+		}
+	}
+}

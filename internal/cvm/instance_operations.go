@@ -39,6 +39,21 @@ func (op Op) Target() string { return opSpecs[op].target }
 // Done is what op did to an instance: started, stopped or rebooted.
 func (op Op) Done() string { return opSpecs[op].done }
 
+// Settling is the state an instance in state is on its way to: the target of the operation whose
+// passing state it is (STARTING and REBOOTING lead to RUNNING, STOPPING to STOPPED), and RUNNING
+// for a launch (PENDING). Any other state is its own.
+func Settling(state string) string {
+	if state == "PENDING" {
+		return "RUNNING"
+	}
+	for _, spec := range opSpecs {
+		if spec.moving == state {
+			return spec.target
+		}
+	}
+	return state
+}
+
 // sendOperation sends o's operation for one batch of at most 100 IDs through the request
 // pipeline and returns the RequestId of the call that the API accepted. The API answers at once;
 // the instances change afterwards.

@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"cmp"
 	"fmt"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 
@@ -56,6 +58,43 @@ func (c cli) run(workDir string, out *bytes.Buffer, env []string, args ...string
 	cmd.Env = append(cmd.Env, env...)
 	cmd.Stdout, cmd.Stderr = out, out
 	return cmd.Run()
+}
+
+// mustRun runs the CLI in workDir with args and returns its output; a command that fails fails
+// the test.
+func (c cli) mustRun(t *testing.T, workDir string, args ...string) string {
+	t.Helper()
+	var out bytes.Buffer
+	if err := c.run(workDir, &out, nil, args...); err != nil {
+		t.Fatalf("%s: %v\n%s", args[0], err, out.String())
+	}
+	return out.String()
+}
+
+// workDir is a folder of the test's own whose main.tf selects this provider, configures it for
+// srv with the test keys and region, and holds config.
+func workDir(t *testing.T, srv *httptest.Server, config string) string {
+	t.Helper()
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "main.tf"), acctest.RequiredProviders+providerBlock(srv)+config)
+	return dir
+}
+
+// flatten is a CLI's output as one line: Terraform wraps long lines and frames a diagnostic's
+// lines with │.
+func flatten(output string) string {
+	return strings.Join(strings.Fields(strings.ReplaceAll(output, "│", "")), " ")
+}
+
+// expectOutput checks that a CLI's output says each of wants, however it wraps lines.
+func expectOutput(t *testing.T, output string, wants ...string) {
+	t.Helper()
+	flat := flatten(output)
+	for _, want := range wants {
+		if !strings.Contains(flat, want) {
+			t.Errorf("the output does not say %q:\n%s", want, output)
+		}
+	}
 }
 
 func writeFile(t *testing.T, name, content string) {

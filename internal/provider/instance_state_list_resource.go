@@ -121,22 +121,9 @@ func listResult(ctx context.Context, req list.ListRequest, region string, s cvm.
 	id := instanceStateIdentity{InstanceID: types.StringValue(s.ID), Region: types.StringValue(region)}
 	result.Diagnostics.Append(result.Identity.Set(ctx, id)...)
 	if req.IncludeResource {
-		for name, value := range map[string]string{"id": s.ID, "instance_id": s.ID, "region": region, "state": settling(s.State)} {
+		for name, value := range map[string]string{"id": s.ID, "instance_id": s.ID, "region": region, "state": cvm.Settling(s.State)} {
 			result.Diagnostics.Append(result.Resource.SetAttribute(ctx, path.Root(name), value)...)
 		}
 	}
 	return result
-}
-
-// settling is the state an instance in state is on its way to, so that a generated resource keeps
-// a starting instance RUNNING and a stopping one STOPPED; other states are their own, and a
-// resource that asks for one of them is refused at plan time, for the user to choose.
-func settling(state string) string {
-	switch state {
-	case "PENDING", "STARTING", "REBOOTING":
-		return "RUNNING"
-	case "STOPPING":
-		return "STOPPED"
-	}
-	return state
 }

@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"path/filepath"
@@ -13,7 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/querycheck"
 
-	"github.com/qcloudlabs/terraform-provider-qcloud/internal/acctest"
+	"github.com/qcloudlabs/terraform-provider-qcloud/internal/cvm"
 	"github.com/qcloudlabs/terraform-provider-qcloud/internal/emulator"
 )
 
@@ -63,8 +62,8 @@ func (c foundCheck) CheckQuery(_ context.Context, req querycheck.CheckQueryReque
 			continue
 		}
 		r := f.ResourceObject
-		if r["id"] != inst.ID || r["instance_id"] != inst.ID || r["region"] != testRegion || r["state"] != settling(inst.State) {
-			resp.Error = fmt.Errorf("result %d of %s has the resource %v, want %s in %s kept %s", i, c.address, r, inst.ID, testRegion, settling(inst.State))
+		if r["id"] != inst.ID || r["instance_id"] != inst.ID || r["region"] != testRegion || r["state"] != cvm.Settling(inst.State) {
+			resp.Error = fmt.Errorf("result %d of %s has the resource %v, want %s in %s kept %s", i, c.address, r, inst.ID, testRegion, cvm.Settling(inst.State))
 			return
 		}
 	}
@@ -105,11 +104,11 @@ func TestAccCVMInstanceStateListResource_query(t *testing.T) {
 	}
 }
 
-// TestAccCVMInstanceStateListResource_limit: a limit below the fleet's size, and Terraform's
-// default limit of 100, find exactly that many instances, the first in the listing, and read no
-// more pages than they need.
+// TestAccCVMInstanceStateListResource_limit: in a region of 2,000 instances, a limit of 150 and
+// Terraform's default limit of 100 find exactly that many instances, the first in the listing,
+// and read no more pages than they need.
 func TestAccCVMInstanceStateListResource_limit(t *testing.T) {
-	emu, srv := startEmulator(t, emulator.Config{Fleets: map[string]int{testRegion: 450}, Seed: 7})
+	emu, srv := startEmulator(t, emulator.Config{Fleets: map[string]int{testRegion: 2000}, Seed: 7})
 	fleet := emu.Fleet(testRegion)
 	var before int
 	query := func(limit int, block string) resource.TestStep {
@@ -151,13 +150,9 @@ func TestAccCVMInstanceStateListResource_generateConfig(t *testing.T) {
 	ids := putInstances(t, emu, "runng", 30, "RUNNING")
 	ids = append(ids, putInstances(t, emu, "stopd", 20, "STOPPED")...)
 	ids = append(ids, putInstances(t, emu, "stopg", 5, "STOPPING")...)
-	dir := t.TempDir()
-	writeFile(t, filepath.Join(dir, "main.tf"), acctest.RequiredProviders+providerBlock(srv))
+	dir := workDir(t, srv, "")
 	writeFile(t, filepath.Join(dir, "search.tfquery.hcl"), listBlock("all", "limit = 1000"))
-	var out bytes.Buffer
-	if err := c.run(dir, &out, nil, "query", "-generate-config-out=generated.tf", "-no-color"); err != nil {
-		t.Fatalf("query: %v\n%s", err, out.String())
-	}
+	c.mustRun(t, dir, "query", "-generate-config-out=generated.tf", "-no-color")
 	generated := readFile(t, filepath.Join(dir, "generated.tf"))
 	if got := strings.Count(generated, "import {"); got != len(ids) {
 		t.Fatalf("generated.tf has %d import blocks, want %d:\n%s", got, len(ids), generated)
@@ -168,11 +163,7 @@ func TestAccCVMInstanceStateListResource_generateConfig(t *testing.T) {
 			t.Fatalf("generated.tf imports no %s by its identity:\n%s", id, generated)
 		}
 	}
-	out.Reset()
-	if err := c.run(dir, &out, nil, "plan", "-no-color"); err != nil {
-		t.Fatalf("plan: %v\n%s", err, out.String())
-	}
-	expectOutput(t, out.String(), "Plan: 55 to import, 0 to add, 5 to change, 0 to destroy.")
+	expectOutput(t, c.mustRun(t, dir, "plan", "-no-color"), "Plan: 55 to import, 0 to add, 5 to change, 0 to destroy.")
 	noOperations(t, emu)
 }
 

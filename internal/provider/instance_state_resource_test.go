@@ -1,9 +1,7 @@
 package provider
 
 import (
-	"bytes"
 	"fmt"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -52,7 +50,8 @@ func emulatorState(emu *emulator.Emulator, id string) knownvalue.Check {
 }
 
 // TestAccCVMInstanceStateResource_converge stops a running instance, then starts it again; each
-// apply is followed by a plan that shows no change.
+// apply is followed by a plan that shows no change. A change of the provider's region afterwards
+// changes nothing either: the resource keeps the region of its instance.
 func TestAccCVMInstanceStateResource_converge(t *testing.T) {
 	emu, srv := startEmulator(t, emulator.Config{Operations: quickOperations})
 	id := putInstances(t, emu, "keepr", 1, "RUNNING")[0]
@@ -83,6 +82,11 @@ func TestAccCVMInstanceStateResource_converge(t *testing.T) {
 					expectFleetIn(emu, []string{id}, "RUNNING"),
 					expectOperations(emu, "StartInstances", 1, 1),
 				),
+			},
+			{
+				Config: providerBlockWithoutKeys(srv, append(acctest.Keys(testSecretID, testSecretKey), acctest.Arg("region", "ap-shanghai"))...) +
+					instanceStateConfig(fmt.Sprintf("instance_id = %q", id), `state = "RUNNING"`, fastPolls),
+				PlanOnly: true,
 			},
 		},
 	})
@@ -304,21 +308,13 @@ func TestAccCVMInstanceStateResource_vanished(t *testing.T) {
 	c := newCLI(t)
 	emu, srv := startEmulator(t, emulator.Config{Operations: quickOperations})
 	id := putInstances(t, emu, "vanis", 1, "RUNNING")[0]
-	dir := t.TempDir()
-	writeFile(t, filepath.Join(dir, "main.tf"), acctest.RequiredProviders+providerBlock(srv)+
-		instanceStateConfig(fmt.Sprintf("instance_id = %q", id), `state = "RUNNING"`))
-	var out bytes.Buffer
-	if err := c.run(dir, &out, nil, "apply", "-auto-approve", "-no-color"); err != nil {
-		t.Fatalf("apply: %v\n%s", err, out.String())
-	}
+	dir := workDir(t, srv, instanceStateConfig(fmt.Sprintf("instance_id = %q", id), `state = "RUNNING"`))
+	c.mustRun(t, dir, "apply", "-auto-approve", "-no-color")
 	if err := emu.Schedule(emulator.Transition{Region: testRegion, Instance: emulator.Instance{ID: id}, Terminated: true}); err != nil {
 		t.Fatal(err)
 	}
-	out.Reset()
-	if err := c.run(dir, &out, nil, "plan", "-no-color"); err != nil {
-		t.Fatalf("plan: %v\n%s", err, out.String())
-	}
-	expectOutput(t, out.String(),
+	plan := c.mustRun(t, dir, "plan", "-no-color")
+	expectOutput(t, plan,
 		"Warning: CVM instance "+id+" no longer exists",
 		"The API does not list "+id+" in ap-guangzhou any more: it was terminated, or it is in another region. It was removed from the state",
 		"Remove this qcloud_cvm_instance_state from the configuration",
@@ -331,17 +327,10 @@ func TestAccCVMInstanceStateResource_destroyLeavesInstance(t *testing.T) {
 	c := newCLI(t)
 	emu, srv := startEmulator(t, emulator.Config{Operations: quickOperations})
 	id := putInstances(t, emu, "leave", 1, "RUNNING")[0]
-	dir := t.TempDir()
-	writeFile(t, filepath.Join(dir, "main.tf"), acctest.RequiredProviders+providerBlock(srv)+
-		instanceStateConfig(fmt.Sprintf("instance_id = %q", id), `state = "STOPPED"`, fastPolls))
-	var out bytes.Buffer
-	for _, command := range []string{"apply", "destroy"} {
-		out.Reset()
-		if err := c.run(dir, &out, nil, command, "-auto-approve", "-no-color"); err != nil {
-			t.Fatalf("%s: %v\n%s", command, err, out.String())
-		}
-	}
-	expectOutput(t, out.String(),
+	dir := workDir(t, srv, instanceStateConfig(fmt.Sprintf("instance_id = %q", id), `state = "STOPPED"`, fastPolls))
+	c.mustRun(t, dir, "apply", "-auto-approve", "-no-color")
+	destroy := c.mustRun(t, dir, "destroy", "-auto-approve", "-no-color")
+	expectOutput(t, destroy,
 		"Warning: CVM instance "+id+" left as it is",
 		"Destroying a qcloud_cvm_instance_state never starts, stops or terminates its instance",
 		"Destroy complete! Resources: 1 destroyed.")
@@ -353,18 +342,6 @@ func TestAccCVMInstanceStateResource_destroyLeavesInstance(t *testing.T) {
 	}
 }
 
-// expectOutput checks that a CLI's output says each of wants, however it wraps lines.
-func expectOutput(t *testing.T, output string, wants ...string) {
-	t.Helper()
-	// Terraform frames a diagnostic's lines with │.
-	flat := strings.Join(strings.Fields(strings.ReplaceAll(output, "│", "")), " ")
-	for _, want := range wants {
-		if !strings.Contains(flat, want) {
-			t.Errorf("the output does not say %q:\n%s", want, output)
-		}
-	}
-}
-
 // TestAccCVMInstanceStateResource_fleet: 200 resources of one for_each each stop their instance
 // in one apply, at Terraform's parallelism of 10; the shared pace keeps every action within its
 // limit, so the emulator throttles no call, and the plan that follows shows no change.
@@ -373,8 +350,7 @@ func TestAccCVMInstanceStateResource_fleet(t *testing.T) {
 	c := newCLI(t)
 	emu, srv := startEmulator(t, emulator.Config{Operations: emulator.Operations{Duration: 300 * time.Millisecond, Jitter: 200 * time.Millisecond, Seed: 3}})
 	ids := putInstances(t, emu, "fleet", 200, "RUNNING")
-	dir := t.TempDir()
-	writeFile(t, filepath.Join(dir, "main.tf"), acctest.RequiredProviders+providerBlock(srv)+fmt.Sprintf(`
+	dir := workDir(t, srv, fmt.Sprintf(`
 resource "qcloud_cvm_instance_state" "fleet" {
   for_each      = toset(%s)
   instance_id   = each.value
@@ -382,11 +358,7 @@ resource "qcloud_cvm_instance_state" "fleet" {
   poll_interval = "1s"
 }
 `, idList(ids)))
-	var out bytes.Buffer
-	if err := c.run(dir, &out, nil, "apply", "-auto-approve", "-no-color"); err != nil {
-		t.Fatalf("apply: %v\n%s", err, out.String())
-	}
-	expectOutput(t, out.String(), "Apply complete! Resources: 200 added, 0 changed, 0 destroyed.")
+	expectOutput(t, c.mustRun(t, dir, "apply", "-auto-approve", "-no-color"), "Apply complete! Resources: 200 added, 0 changed, 0 destroyed.")
 	if err := expectFleetIn(emu, ids, "STOPPED")(nil); err != nil {
 		t.Fatal(err)
 	}
@@ -396,8 +368,6 @@ resource "qcloud_cvm_instance_state" "fleet" {
 	if s := emu.Stats(); s.Throttled != 0 {
 		t.Fatalf("the emulator throttled %d calls", s.Throttled)
 	}
-	out.Reset()
-	if err := c.run(dir, &out, nil, "plan", "-detailed-exitcode", "-no-color"); err != nil {
-		t.Fatalf("the plan after the apply is not empty (%v):\n%s", err, out.String())
-	}
+	// -detailed-exitcode fails a plan with changes.
+	c.mustRun(t, dir, "plan", "-detailed-exitcode", "-no-color")
 }
