@@ -14,7 +14,7 @@ func (e *Emulator) describeInstancesStatus(c call) (map[string]any, *apiError) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	e.churn(c.region)
-	page, total := e.page(c.region, p.InstanceIDs, offset, limit)
+	page, total := e.page(c.region, p.InstanceIDs, nil, offset, limit)
 	set := make([]map[string]string, len(page))
 	for i, inst := range page {
 		set[i] = map[string]string{"InstanceId": inst.ID, "InstanceState": inst.State}

@@ -9,6 +9,7 @@ import (
 	"cmp"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"maps"
 	"math"
@@ -31,6 +32,9 @@ type Config struct {
 	Keys map[string]string
 	// Fleets is the number of instances seeded in each region.
 	Fleets map[string]int
+	// Instances are instances put into each region after the seeded ones, with the attributes
+	// they give (see Instance).
+	Instances map[string][]Instance
 	// Seed makes the seeded fleets reproducible.
 	Seed uint64
 	// RateLimit is the requests per second each action accepts before it answers
@@ -161,7 +165,14 @@ func New(cfg Config) *Emulator {
 	rng := rand.New(rand.NewPCG(cfg.Seed, cfg.Seed^0x9e3779b97f4a7c15))
 	// Seed regions in a fixed order so that a seed always gives the same fleets.
 	for _, region := range slices.Sorted(maps.Keys(cfg.Fleets)) {
-		e.fleet(region).seed(rng, cfg.Fleets[region])
+		e.fleet(region).seed(rng, cfg.Fleets[region], e.now())
+	}
+	for _, region := range slices.Sorted(maps.Keys(cfg.Instances)) {
+		for _, inst := range cfg.Instances[region] {
+			if err := e.Put(region, inst); err != nil {
+				panic("emulator: " + err.Error())
+			}
+		}
 	}
 	for _, t := range cfg.Transitions {
 		if err := e.schedule(t); err != nil {
@@ -184,17 +195,29 @@ func New(cfg Config) *Emulator {
 func (e *Emulator) Fleet(region string) []Instance {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	return slices.Clone(e.fleet(region).instances)
+	instances := e.fleet(region).instances
+	fleet := make([]Instance, len(instances))
+	for i, inst := range instances {
+		fleet[i] = inst.clone()
+	}
+	return fleet
 }
 
-// Put creates an instance at the end of the region's listing, or changes its state.
+// Put creates an instance at the end of the region's listing, with defaults for the attributes it
+// leaves out, or changes the state and the attributes given of an existing one.
 func (e *Emulator) Put(region string, inst Instance) error {
 	if err := validInstance(inst); err != nil {
 		return err
 	}
+	if !slices.Contains(Regions, region) {
+		return fmt.Errorf("the region %q of %s is not one the emulator serves", region, inst.ID)
+	}
+	if inst.Zone != "" && !slices.Contains(Zones(region), inst.Zone) {
+		return fmt.Errorf("the zone %q of %s is not one of %s: %s", inst.Zone, inst.ID, region, strings.Join(Zones(region), ", "))
+	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	e.fleet(region).put(inst)
+	e.fleet(region).put(inst, e.now())
 	return nil
 }
 
@@ -236,7 +259,7 @@ func (e *Emulator) fleet(region string) *fleet {
 func (e *Emulator) regionFleet(region string) *fleet {
 	f, ok := e.fleets[region]
 	if !ok {
-		f = newFleet()
+		f = newFleet(region)
 		e.fleets[region] = f
 	}
 	return f

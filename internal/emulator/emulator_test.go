@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -250,7 +251,7 @@ func TestPaging(t *testing.T) {
 				listed = append(listed, emulator.Instance{ID: *s.InstanceId, State: *s.InstanceState})
 			}
 		}
-		if !slices.Equal(listed, fleet) {
+		if !slices.EqualFunc(listed, fleet, func(a, b emulator.Instance) bool { return a.ID == b.ID && a.State == b.State }) {
 			t.Fatal("the pages do not list the fleet in creation order")
 		}
 		if slices.IsSortedFunc(listed, func(a, b emulator.Instance) int { return strings.Compare(a.ID, b.ID) }) {
@@ -299,11 +300,11 @@ func TestRateLimit(t *testing.T) {
 func TestSeededFleets(t *testing.T) {
 	cfg := emulator.Config{Fleets: map[string]int{region: 50, "ap-shanghai": 20}, Seed: 3}
 	a, b := emulator.New(cfg), emulator.New(cfg)
-	if !slices.Equal(a.Fleet(region), b.Fleet(region)) || !slices.Equal(a.Fleet("ap-shanghai"), b.Fleet("ap-shanghai")) {
+	if !reflect.DeepEqual(a.Fleet(region), b.Fleet(region)) || !reflect.DeepEqual(a.Fleet("ap-shanghai"), b.Fleet("ap-shanghai")) {
 		t.Fatal("the same seed gave different fleets")
 	}
 	cfg.Seed = 4
-	if slices.Equal(a.Fleet(region), emulator.New(cfg).Fleet(region)) {
+	if reflect.DeepEqual(a.Fleet(region), emulator.New(cfg).Fleet(region)) {
 		t.Fatal("different seeds gave the same fleet")
 	}
 	if len(a.Fleet("ap-beijing")) != 0 {

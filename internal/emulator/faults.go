@@ -64,7 +64,7 @@ func (e *Emulator) churn(region string) {
 		fl.delete(fl.instances[e.faultRand.IntN(len(fl.instances))].ID)
 		return
 	}
-	fl.seed(e.faultRand, 1)
+	fl.seed(e.faultRand, 1, e.now())
 }
 
 // dropConnection closes the connection under the request without an answer, with a TCP reset,

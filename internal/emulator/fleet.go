@@ -2,15 +2,52 @@ package emulator
 
 import (
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"regexp"
 	"slices"
+	"time"
 )
 
-// Instance is one CVM instance as DescribeInstancesStatus reports it.
+// Instance is one CVM instance: its state, and the attributes that DescribeInstances reports and
+// its Filters select on. An attribute left zero when an instance is created gets a default (see
+// complete); when an existing instance is put again, only the attributes given change.
 type Instance struct {
 	ID    string
 	State string
+
+	Name         string
+	Zone         string // one of the region's zones, such as ap-guangzhou-3
+	ProjectID    int64
+	InstanceType string
+	CPU          int64 // cores
+	Memory       int64 // GB
+	ImageID      string
+	OsName       string
+	VpcID        string
+	SubnetID     string
+	PrivateIPs   []string
+	PublicIPs    []string
+	IPv6s        []string
+	// SecurityGroupIDs are the security groups the instance is in.
+	SecurityGroupIDs []string
+	Tags             map[string]string
+	// ChargeType is POSTPAID_BY_HOUR (the default), PREPAID, CDHPAID or SPOTPAID.
+	ChargeType         string
+	HostID             string // the CDH host it runs on, if any
+	DedicatedClusterID string // the CDC it runs in, if any
+	UUID               string
+	CreatedTime        time.Time
+}
+
+// clone is a copy of inst that shares nothing with it.
+func (inst Instance) clone() Instance {
+	inst.PrivateIPs = slices.Clone(inst.PrivateIPs)
+	inst.PublicIPs = slices.Clone(inst.PublicIPs)
+	inst.IPv6s = slices.Clone(inst.IPv6s)
+	inst.SecurityGroupIDs = slices.Clone(inst.SecurityGroupIDs)
+	inst.Tags = maps.Clone(inst.Tags)
+	return inst
 }
 
 // States are the instance states the API documents, in its order.
@@ -32,23 +69,26 @@ var instanceIDPattern = regexp.MustCompile(`^ins-[a-z0-9]{8}$`)
 
 // fleet holds one region's instances in creation order, which is the API's listing order.
 type fleet struct {
+	region    string
 	instances []Instance
 	index     map[string]int
+	// named counts the instances given a name of each role, for the names of seeded ones.
+	named map[string]int
 }
 
-func newFleet() *fleet {
-	return &fleet{index: map[string]int{}}
+func newFleet(region string) *fleet {
+	return &fleet{region: region, index: map[string]int{}, named: map[string]int{}}
 }
 
-// seed adds n instances with random IDs and a realistic spread of states: mostly
-// running, some stopped, a few in transition.
-func (f *fleet) seed(rng *rand.Rand, n int) {
+// seed adds n instances created at now, with random IDs, a realistic spread of states (mostly
+// running, some stopped, a few in transition) and the attributes of seeded instances.
+func (f *fleet) seed(rng *rand.Rand, n int, now time.Time) {
 	for range n {
 		id := randomInstanceID(rng)
 		for f.has(id) {
 			id = randomInstanceID(rng)
 		}
-		f.put(Instance{ID: id, State: randomState(rng)})
+		f.put(f.seededAttributes(Instance{ID: id, State: randomState(rng)}), now)
 	}
 }
 
@@ -77,14 +117,17 @@ func (f *fleet) has(id string) bool {
 	return ok
 }
 
-// put creates the instance at the end of the listing, or changes the state of an existing one.
-func (f *fleet) put(inst Instance) {
+// put creates the instance at the end of the listing, with defaults for the attributes left zero
+// and created at now unless it says otherwise, or changes the state and the attributes given of
+// an existing one.
+func (f *fleet) put(inst Instance, now time.Time) {
+	inst = inst.clone()
 	if i, ok := f.index[inst.ID]; ok {
-		f.instances[i].State = inst.State
+		f.instances[i] = merge(f.instances[i], inst)
 		return
 	}
 	f.index[inst.ID] = len(f.instances)
-	f.instances = append(f.instances, inst)
+	f.instances = append(f.instances, f.complete(inst, now))
 }
 
 // delete removes an instance, as termination does.

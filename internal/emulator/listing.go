@@ -52,10 +52,27 @@ func (p listParams) window() (offset, limit int64, apiErr *apiError) {
 }
 
 // page returns the instances of the region (or the requested ones that exist, unknown IDs
-// silently left out) from offset to offset+limit in listing order, and TotalCount, which counts
-// every match; e.mu is held.
-func (e *Emulator) page(region string, ids []string, offset, limit int64) ([]Instance, int64) {
+// silently left out), those that match every filter, from offset to offset+limit in listing
+// order, and TotalCount, which counts every match; e.mu is held.
+func (e *Emulator) page(region string, ids []string, filters []filter, offset, limit int64) ([]Instance, int64) {
 	matches := e.fleet(region).matching(ids)
+	if len(filters) > 0 {
+		var kept []Instance
+		for _, inst := range matches {
+			if inst = e.charged(inst); matchesAll(inst, filters) {
+				kept = append(kept, inst)
+			}
+		}
+		matches = kept
+	}
 	total := int64(len(matches))
 	return matches[min(offset, total):min(offset+limit, total)], total
+}
+
+// charged is inst with the charge type the emulator's Config.Prepaid gives it; e.mu is held.
+func (e *Emulator) charged(inst Instance) Instance {
+	if e.prepaid[inst.ID] {
+		inst.ChargeType = "PREPAID"
+	}
+	return inst
 }

@@ -218,7 +218,7 @@ func (e *Emulator) operate(c call, k operationKind, ids []string, stopType strin
 	for _, id := range ids {
 		if !f.has(id) {
 			unknown = append(unknown, id)
-		} else if e.prepaid[id] {
+		} else if e.charged(f.instances[f.index[id]]).ChargeType == "PREPAID" {
 			prepaid = append(prepaid, id)
 		}
 	}
@@ -249,7 +249,7 @@ func (e *Emulator) operate(c call, k operationKind, ids []string, stopType strin
 func (e *Emulator) startOperation(c call, k operationKind, id, stopType string, now time.Time) {
 	op := &LatestOperation{Action: k.action, RequestID: c.requestID, State: "OPERATING", StopType: stopType}
 	e.latest[c.region+"/"+id] = op
-	e.regionFleet(c.region).put(Instance{ID: id, State: k.passing})
+	e.regionFleet(c.region).put(Instance{ID: id, State: k.passing}, now)
 	took := e.ops.Duration + time.Duration(e.opsRand.Int64N(int64(e.ops.Jitter)+1))
 	end, result, msg := k.to, "SUCCESS", ""
 	if e.opsRand.Float64() < e.ops.FailureRate {

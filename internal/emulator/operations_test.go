@@ -95,7 +95,7 @@ func TestOperationsRunAsynchronously(t *testing.T) {
 			t.Fatalf("%s is %s after the operation's time, want STOPPED", id, got)
 		}
 	}
-	if op := describeInstances(t, c, ids)[ids[1]]; *op.LatestOperationState != "SUCCESS" || op.LatestOperationErrorMsg != nil {
+	if op := describeInstances(t, c, ids)[ids[1]]; *op.LatestOperationState != "SUCCESS" || *op.LatestOperationErrorMsg != "" {
 		t.Fatalf("latest operation of %s is %s, want SUCCESS without an error message", ids[1], *op.LatestOperationState)
 	}
 

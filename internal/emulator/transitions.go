@@ -78,7 +78,7 @@ func (e *Emulator) applyDue() {
 		if t.Terminated {
 			e.regionFleet(t.Region).delete(t.ID)
 		} else {
-			e.regionFleet(t.Region).put(t.Instance)
+			e.regionFleet(t.Region).put(t.Instance, now)
 		}
 		if t.then != nil {
 			t.then()
