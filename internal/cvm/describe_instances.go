@@ -41,7 +41,7 @@ func (c *Client) latestOperations(ctx context.Context, region string, ids []stri
 	latest := map[string]LatestOperation{}
 	for _, set := range answers {
 		for _, inst := range set {
-			if inst == nil || inst.InstanceId == nil || inst.LatestOperation == nil {
+			if inst == nil || inst.InstanceId == nil || deref(inst.LatestOperation) == "" {
 				continue
 			}
 			latest[*inst.InstanceId] = LatestOperation{
@@ -53,6 +53,41 @@ func (c *Client) latestOperations(ctx context.Context, region string, ids []stri
 		}
 	}
 	return latest, nil
+}
+
+// describeFiltered sends one page of a DescribeInstances request with filters through the request
+// pipeline, and checks the answer as DescribeInstancesStatus answers are checked.
+func (c *Client) describeFiltered(ctx context.Context, q query) (page, error) {
+	r := request{action: describeInstances, region: q.region, name: q.name,
+		logFields: map[string]any{"offset": q.offset, "limit": pageSize, "filters": len(q.filters)}}
+	return call(ctx, c, r, func(ctx context.Context, sdk *cvmapi.Client) (page, string, error) {
+		req := cvmapi.NewDescribeInstancesRequest()
+		req.Offset = ptr(int64(q.offset))
+		req.Limit = ptr(int64(pageSize))
+		for _, f := range q.filters {
+			req.Filters = append(req.Filters, &cvmapi.Filter{Name: ptr(f.Name), Values: ptrs(f.Values)})
+		}
+		resp, err := sdk.DescribeInstancesWithContext(ctx, req)
+		if err != nil {
+			return page{}, "", err
+		}
+		a := instancesAnswer(resp.Response)
+		p, err := check(a, q)
+		return p, a.requestID, err
+	})
+}
+
+func instancesAnswer(resp *cvmapi.DescribeInstancesResponseParams) answer {
+	if resp == nil {
+		return answer{missing: true}
+	}
+	a := answer{requestID: deref(resp.RequestId), total: resp.TotalCount, entries: make([]entry, len(resp.InstanceSet))}
+	for i, inst := range resp.InstanceSet {
+		if inst != nil {
+			a.entries[i] = entry{id: inst.InstanceId, state: inst.InstanceState, name: inst.InstanceName}
+		}
+	}
+	return a
 }
 
 func ptrs(ss []string) []*string {

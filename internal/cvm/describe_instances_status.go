@@ -13,12 +13,14 @@ type page struct {
 	statuses []Status
 }
 
-// query is one DescribeInstancesStatus request: a page of the listing, or a batch of IDs.
+// query is one DescribeInstancesStatus request (a page of the listing, or a batch of IDs), or one
+// page of a DescribeInstances request with filters.
 type query struct {
-	region string
-	offset int
-	ids    []string // nil lists every instance
-	name   string   // how errors and logs name this request
+	region  string
+	offset  int
+	ids     []string // nil lists every instance
+	filters []Filter // DescribeInstances only
+	name    string   // how errors and logs name this request
 }
 
 // describe sends q through the request pipeline.
@@ -36,32 +38,53 @@ func (c *Client) describe(ctx context.Context, q query) (page, error) {
 		if err != nil {
 			return page{}, "", err
 		}
-		p, err := check(resp.Response, q)
-		var requestID string
-		if resp.Response != nil {
-			requestID = deref(resp.Response.RequestId)
-		}
-		return p, requestID, err
+		a := statusAnswer(resp.Response)
+		p, err := check(a, q)
+		return p, a.requestID, err
 	})
+}
+
+// answer is what check reads of a DescribeInstancesStatus or DescribeInstances answer.
+type answer struct {
+	missing   bool // the body has no Response object
+	requestID string
+	total     *int64
+	entries   []entry // nil entries are entries the body holds as null
+}
+
+type entry struct {
+	id, state, name *string
+}
+
+func statusAnswer(resp *cvmapi.DescribeInstancesStatusResponseParams) answer {
+	if resp == nil {
+		return answer{missing: true}
+	}
+	a := answer{requestID: deref(resp.RequestId), total: resp.TotalCount, entries: make([]entry, len(resp.InstanceStatusSet))}
+	for i, s := range resp.InstanceStatusSet {
+		if s != nil {
+			a.entries[i] = entry{id: s.InstanceId, state: s.InstanceState}
+		}
+	}
+	return a
 }
 
 // check validates an answer rather than trusting it: every ID well formed, listed once (and
 // asked for), every state present, and as many entries as TotalCount says this page holds.
-func check(resp *cvmapi.DescribeInstancesStatusResponseParams, q query) (page, error) {
-	if resp == nil {
+func check(a answer, q query) (page, error) {
+	if a.missing {
 		return page{}, &MalformedResponseError{Reason: "the body has no Response object"}
 	}
-	requestID := deref(resp.RequestId)
 	malformed := func(format string, args ...any) (page, error) {
-		return page{}, &MalformedResponseError{Reason: fmt.Sprintf(format, args...), RequestID: requestID}
+		return page{}, &MalformedResponseError{Reason: fmt.Sprintf(format, args...), RequestID: a.requestID}
 	}
-	if resp.TotalCount == nil {
+	if a.total == nil {
 		return malformed("TotalCount is missing")
 	}
-	total := int(*resp.TotalCount)
-	if want := min(pageSize, max(0, total-q.offset)); len(resp.InstanceStatusSet) != want {
+	total := int(*a.total)
+	if want := min(pageSize, max(0, total-q.offset)); len(a.entries) != want {
 		return malformed("TotalCount is %d, so the page at offset %d should hold %d entries, but it holds %d",
-			total, q.offset, want, len(resp.InstanceStatusSet))
+			total, q.offset, want, len(a.entries))
 	}
 	var asked map[string]bool
 	if q.ids != nil {
@@ -70,23 +93,23 @@ func check(resp *cvmapi.DescribeInstancesStatusResponseParams, q query) (page, e
 			asked[id] = true
 		}
 	}
-	statuses := make([]Status, len(resp.InstanceStatusSet))
-	seen := make(map[string]bool, len(resp.InstanceStatusSet))
-	for i, s := range resp.InstanceStatusSet {
+	statuses := make([]Status, len(a.entries))
+	seen := make(map[string]bool, len(a.entries))
+	for i, s := range a.entries {
 		switch {
-		case s == nil || s.InstanceId == nil:
+		case s.id == nil:
 			return malformed("entry %d has no InstanceId", i)
-		case !InstanceIDPattern.MatchString(*s.InstanceId):
-			return malformed("entry %d has the InstanceId %q, which is not of the form ins-xxxxxxxx", i, truncate(*s.InstanceId, 40))
-		case asked != nil && !asked[*s.InstanceId]:
-			return malformed("entry %d is %s, which was not asked for", i, *s.InstanceId)
-		case seen[*s.InstanceId]:
-			return malformed("entry %d repeats %s", i, *s.InstanceId)
-		case s.InstanceState == nil || *s.InstanceState == "":
-			return malformed("entry %d (%s) has no InstanceState", i, *s.InstanceId)
+		case !InstanceIDPattern.MatchString(*s.id):
+			return malformed("entry %d has the InstanceId %q, which is not of the form ins-xxxxxxxx", i, truncate(*s.id, 40))
+		case asked != nil && !asked[*s.id]:
+			return malformed("entry %d is %s, which was not asked for", i, *s.id)
+		case seen[*s.id]:
+			return malformed("entry %d repeats %s", i, *s.id)
+		case s.state == nil || *s.state == "":
+			return malformed("entry %d (%s) has no InstanceState", i, *s.id)
 		}
-		seen[*s.InstanceId] = true
-		statuses[i] = Status{ID: *s.InstanceId, State: *s.InstanceState}
+		seen[*s.id] = true
+		statuses[i] = Status{ID: *s.id, State: *s.state, Name: deref(s.name)}
 	}
 	return page{total: total, statuses: statuses}, nil
 }

@@ -94,7 +94,7 @@ func TestDriftOnEveryPassGivesTheUnionWithAWarning(t *testing.T) {
 	}
 	// Every instance that existed for the whole read is in the result.
 	for _, inst := range before {
-		if slices.Contains(after, inst) && !seen[inst.ID] {
+		if slices.ContainsFunc(after, func(a emulator.Instance) bool { return a.ID == inst.ID }) && !seen[inst.ID] {
 			t.Fatalf("%s existed for the whole read but is missing", inst.ID)
 		}
 	}

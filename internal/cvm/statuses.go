@@ -14,6 +14,9 @@ import (
 type Status struct {
 	ID    string
 	State string
+	// Name is the instance's name, when the read went through DescribeInstances (a Selection
+	// with filters); DescribeInstancesStatus does not say.
+	Name string
 }
 
 // Result is what a read found.
@@ -32,51 +35,66 @@ const maxPasses = 3
 
 // ListStatuses returns every instance in region, sorted by ID, in max(1, ceil(N/100)) calls
 // when the fleet holds still.
+func (c *Client) ListStatuses(ctx context.Context, region string) (Result, error) {
+	found, warning, err := c.listing(ctx, describeInstancesStatus, "The instances of "+region, func(ctx context.Context, offset int) (page, error) {
+		return c.describe(ctx, listQuery(region, offset))
+	})
+	if err != nil {
+		return Result{}, err
+	}
+	return Result{Statuses: sortedStatuses(found), Warnings: warning}, nil
+}
+
+// pager reads the page of a listing at offset.
+type pager func(ctx context.Context, offset int) (page, error)
+
+// listing reads a whole listing, by ID, with a warning that says what changed during the read if
+// it never held still (what names the instances listed, such as "The instances of ap-guangzhou").
 //
 // Offset paging is not a snapshot: an instance created or terminated between two pages shifts
 // the ones after it. When TotalCount changes during a pass, the listing is read again; the
 // first pass whose TotalCount held still is the answer. If none does, the answer is the union
 // of the passes, each instance once with the state seen last, and a warning.
-func (c *Client) ListStatuses(ctx context.Context, region string) (Result, error) {
-	union := map[string]string{}
+func (c *Client) listing(ctx context.Context, action, what string, read pager) (map[string]Status, []string, error) {
+	union := map[string]Status{}
 	var totals []int
 	for range maxPasses {
-		states, passTotals, err := c.listPass(ctx, region)
+		found, passTotals, err := c.listPass(ctx, action, read)
 		if err != nil {
-			return Result{}, err
+			return nil, nil, err
 		}
 		if slices.Min(passTotals) == slices.Max(passTotals) {
-			return Result{Statuses: sortedStatuses(states)}, nil
+			return found, nil, nil
 		}
-		maps.Copy(union, states)
+		maps.Copy(union, found)
 		totals = append(totals, passTotals...)
 	}
-	return Result{Statuses: sortedStatuses(union), Warnings: []string{fleetChanged(region, totals)}}, nil
+	return union, []string{fleetChanged(what, totals)}, nil
 }
 
-// listPass reads the listing once: the first page gives TotalCount, then the other pages are
-// read concurrently. It returns the states seen and the TotalCount of every page.
-func (c *Client) listPass(ctx context.Context, region string) (map[string]string, []int, error) {
-	first, err := c.describe(ctx, listQuery(region, 0))
+// listPass reads a listing once: the first page gives TotalCount, then the other pages are read
+// concurrently. It returns the instances seen and the TotalCount of every page.
+func (c *Client) listPass(ctx context.Context, action string, read pager) (map[string]Status, []int, error) {
+	first, err := read(ctx, 0)
 	if err != nil {
 		return nil, nil, err
 	}
-	rest, err := fetchAll(ctx, c, describeInstancesStatus, batchCount(first.total)-1, func(ctx context.Context, i int) (page, error) {
-		return c.describe(ctx, listQuery(region, (i+1)*pageSize))
+	rest, err := fetchAll(ctx, c, action, batchCount(first.total)-1, func(ctx context.Context, i int) (page, error) {
+		return read(ctx, (i+1)*pageSize)
 	})
 	if err != nil {
 		return nil, nil, err
 	}
 	pages := append([]page{first}, rest...)
-	states := make(map[string]string, first.total)
+	found := make(map[string]Status, first.total)
 	totals := make([]int, len(pages))
 	for i, p := range pages {
 		totals[i] = p.total
 		for _, s := range p.statuses {
-			states[s.ID] = s.State
+			found[s.ID] = s
 		}
 	}
-	return states, totals, nil
+	return found, totals, nil
 }
 
 func listQuery(region string, offset int) query {
@@ -154,11 +172,8 @@ func batchIDs(ids []string, size int) [][]string {
 	return slices.Collect(slices.Chunk(ids, size))
 }
 
-func sortedStatuses(states map[string]string) []Status {
-	statuses := make([]Status, 0, len(states))
-	for id, state := range states {
-		statuses = append(statuses, Status{ID: id, State: state})
-	}
+func sortedStatuses(found map[string]Status) []Status {
+	statuses := slices.Collect(maps.Values(found))
 	slices.SortFunc(statuses, func(a, b Status) int { return cmp.Compare(a.ID, b.ID) })
 	return statuses
 }

@@ -59,7 +59,9 @@ var filterRules = map[string]filterRule{
 			}
 			return nil
 		},
-		match: func(inst Instance, v string) bool { return strconv.FormatInt(inst.ProjectID, 10) == strings.TrimLeft(v, "+") },
+		match: func(inst Instance, v string) bool {
+			return strconv.FormatInt(inst.ProjectID, 10) == strings.TrimLeft(v, "+")
+		},
 	},
 	"host-id":              {check: idForm("host", "InvalidHostId.Malformed"), match: func(inst Instance, v string) bool { return inst.HostID == v }},
 	"dedicated-cluster-id": {match: func(inst Instance, v string) bool { return inst.DedicatedClusterID == v }},

@@ -1,12 +1,12 @@
 package emulator_test
 
 import (
-	"context"
 	"bytes"
+	"context"
 	"encoding/json"
 	"io"
-	"net/http"
 	"maps"
+	"net/http"
 	"reflect"
 	"slices"
 	"strconv"
@@ -101,10 +101,14 @@ func TestFiltersSelectByEveryName(t *testing.T) {
 		{"public-ip-address", fleet[slices.IndexFunc(fleet, func(i emulator.Instance) bool { return len(i.PublicIPs) > 0 })].PublicIPs[0], nil},
 		{"ipv6-address", "2402:4e00:1::1", func(i emulator.Instance) bool { return i.ID == "ins-cdh00001" }},
 		{"tag-key", "team", func(i emulator.Instance) bool { _, ok := i.Tags["team"]; return ok }},
-		{"tag-value", tagged.Tags["env"], func(i emulator.Instance) bool { return slices.Contains(slices.Collect(maps.Values(i.Tags)), tagged.Tags["env"]) }},
+		{"tag-value", tagged.Tags["env"], func(i emulator.Instance) bool {
+			return slices.Contains(slices.Collect(maps.Values(i.Tags)), tagged.Tags["env"])
+		}},
 		{"tag:env", tagged.Tags["env"], func(i emulator.Instance) bool { return i.Tags["env"] == tagged.Tags["env"] }},
 		{"creation-start-time", "2026-03-01 12:00:00", func(i emulator.Instance) bool { return !i.CreatedTime.Before(created) }},
-		{"creation-end-time", "2025-01-06 09:00:00", func(i emulator.Instance) bool { return !i.CreatedTime.After(time.Date(2025, 1, 6, 9, 0, 0, 0, time.UTC)) }},
+		{"creation-end-time", "2025-01-06 09:00:00", func(i emulator.Instance) bool {
+			return !i.CreatedTime.After(time.Date(2025, 1, 6, 9, 0, 0, 0, time.UTC))
+		}},
 	} {
 		keep := tc.keep
 		if keep == nil {
@@ -187,7 +191,9 @@ func TestDescribeInstancesAnswersEveryField(t *testing.T) {
 	if _, err := c.DescribeInstancesWithContext(context.Background(), cvmapi.NewDescribeInstancesRequest()); err != nil {
 		t.Fatal(err)
 	}
-	var body struct{ Response struct{ InstanceSet []map[string]json.RawMessage } }
+	var body struct {
+		Response struct{ InstanceSet []map[string]json.RawMessage }
+	}
 	if err := json.Unmarshal(answer, &body); err != nil {
 		t.Fatal(err)
 	}

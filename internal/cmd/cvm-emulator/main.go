@@ -54,7 +54,9 @@ func parseOptions(args []string) (options, error) {
 	fs.StringVar(&o.secretID, "secret-id", "AKIDcvmemulator", "the SecretId the emulator accepts")
 	fs.StringVar(&o.secretKey, "secret-key", "cvm-emulator-secret-key", "the SecretKey of -secret-id")
 	fs.Var(&o.fleets, "fleet", "instances to seed per region, as region=count[,region=count...]")
-	fs.Var(&o.instances, "instance", "an instance to add after the seeded ones, as region:ins-xxxxxxxx=STATE (repeatable)")
+	fs.Var(&o.instances, "instance", "an instance to add after the seeded ones, as region:ins-xxxxxxxx=STATE[,attribute=value...] with the attributes "+
+		strings.Join(slices.Sorted(maps.Keys(instanceAttributes)), ", ")+" and tag:<key>, such as "+
+		"ap-guangzhou:ins-web00001=RUNNING,name=web-1,zone=ap-guangzhou-3,tag:env=prod (repeatable)")
 	fs.Var(&o.changes, "transition", "a change the emulator makes on its own a while after it starts, as region:ins-xxxxxxxx=STATE@10s; "+
 		"an instance that does not exist yet appears then, and the STATE "+terminated+" removes the instance (repeatable)")
 	fs.Uint64Var(&o.seed, "seed", 1, "seed of the generated fleets")
@@ -207,14 +209,58 @@ func (f *instancesFlag) Set(value string) error {
 	return nil
 }
 
-// parseInstance parses region:ins-xxxxxxxx=STATE.
+// parseInstance parses region:ins-xxxxxxxx=STATE[,attribute=value...].
 func parseInstance(value string) (regionInstance, error) {
 	region, rest, ok := strings.Cut(value, ":")
-	id, state, ok2 := strings.Cut(rest, "=")
+	id, attrs, ok2 := strings.Cut(rest, "=")
 	if !ok || !ok2 || !slices.Contains(emulator.Regions, region) {
-		return regionInstance{}, fmt.Errorf("%q is not region:ins-xxxxxxxx=STATE with a known region", value)
+		return regionInstance{}, fmt.Errorf("%q is not region:ins-xxxxxxxx=STATE[,attribute=value...] with a known region", value)
 	}
-	return regionInstance{region: region, Instance: emulator.Instance{ID: id, State: state}}, nil
+	state, attrs, _ := strings.Cut(attrs, ",")
+	inst := emulator.Instance{ID: id, State: state}
+	for attr := range strings.SplitSeq(attrs, ",") {
+		if attr == "" {
+			continue
+		}
+		name, v, _ := strings.Cut(attr, "=")
+		if key, isTag := strings.CutPrefix(name, "tag:"); isTag && key != "" {
+			if inst.Tags == nil {
+				inst.Tags = map[string]string{}
+			}
+			inst.Tags[key] = v
+			continue
+		}
+		set, ok := instanceAttributes[name]
+		if !ok {
+			return regionInstance{}, fmt.Errorf("%q in %q is not attribute=value with one of the attributes %s or tag:<key>",
+				attr, value, strings.Join(slices.Sorted(maps.Keys(instanceAttributes)), ", "))
+		}
+		if err := set(&inst, v); err != nil {
+			return regionInstance{}, fmt.Errorf("%q in %q: %w", attr, value, err)
+		}
+	}
+	return regionInstance{region: region, Instance: inst}, nil
+}
+
+// instanceAttributes set the attributes that -instance takes.
+var instanceAttributes = map[string]func(*emulator.Instance, string) error{
+	"name":    func(i *emulator.Instance, v string) error { i.Name = v; return nil },
+	"zone":    func(i *emulator.Instance, v string) error { i.Zone = v; return nil },
+	"type":    func(i *emulator.Instance, v string) error { i.InstanceType = v; return nil },
+	"image":   func(i *emulator.Instance, v string) error { i.ImageID = v; return nil },
+	"vpc":     func(i *emulator.Instance, v string) error { i.VpcID = v; return nil },
+	"subnet":  func(i *emulator.Instance, v string) error { i.SubnetID = v; return nil },
+	"charge":  func(i *emulator.Instance, v string) error { i.ChargeType = v; return nil },
+	"private": func(i *emulator.Instance, v string) error { i.PrivateIPs = append(i.PrivateIPs, v); return nil },
+	"public":  func(i *emulator.Instance, v string) error { i.PublicIPs = append(i.PublicIPs, v); return nil },
+	"sg": func(i *emulator.Instance, v string) error {
+		i.SecurityGroupIDs = append(i.SecurityGroupIDs, v)
+		return nil
+	},
+	"project": func(i *emulator.Instance, v string) (err error) {
+		i.ProjectID, err = strconv.ParseInt(v, 10, 64)
+		return err
+	},
 }
 
 // transitionsFlag is -transition region:ins-xxxxxxxx=STATE@duration, repeated.
