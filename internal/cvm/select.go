@@ -92,7 +92,7 @@ func (e *TooManyRequestsError) Error() string {
 			split = append(split, fmt.Sprintf("%s has %d values (%d requests)", name, n, (n+MaxFilterValues-1)/MaxFilterValues))
 		}
 	}
-	return fmt.Sprintf("the filters need %d DescribeInstances requests, more than the %d one read may make: the API takes at most "+
+	return fmt.Sprintf("The filters need %d DescribeInstances requests, more than the %d one read may make: the API takes at most "+
 		"%d values of a filter per request, and %s. Give fewer values, or split the selection over several data sources.",
 		e.Requests, MaxSelectRequests, MaxFilterValues, strings.Join(split, ", "))
 }

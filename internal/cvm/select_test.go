@@ -128,7 +128,7 @@ func TestSelectRefusesMoreThan20Requests(t *testing.T) {
 	}
 	filters["tag:role"] = six
 	_, err := c.Select(context.Background(), cvm.Selection{Region: region, Filters: filters})
-	want := "the filters need 24 DescribeInstances requests, more than the 20 one read may make: the API takes at most 5 values of a filter " +
+	want := "The filters need 24 DescribeInstances requests, more than the 20 one read may make: the API takes at most 5 values of a filter " +
 		"per request, and instance-name has 11 values (3 requests), tag:env has 6 values (2 requests), tag:role has 6 values (2 requests), " +
 		"tag:team has 6 values (2 requests). Give fewer values"
 	var tooMany *cvm.TooManyRequestsError

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/list"
@@ -18,8 +19,9 @@ import (
 )
 
 var (
-	_ list.ListResource              = &instanceStateListResource{}
-	_ list.ListResourceWithConfigure = &instanceStateListResource{}
+	_ list.ListResource                   = &instanceStateListResource{}
+	_ list.ListResourceWithConfigure      = &instanceStateListResource{}
+	_ list.ListResourceWithValidateConfig = &instanceStateListResource{}
 )
 
 // instanceStateListResource finds the instances of a region for `terraform query`, as
@@ -36,6 +38,8 @@ func NewInstanceStateListResource() list.ListResource {
 type instanceStateListModel struct {
 	Region         types.String `tfsdk:"region"`
 	InstanceStates []string     `tfsdk:"instance_states"`
+	Tags           types.Map    `tfsdk:"tags"`
+	Filters        types.Map    `tfsdk:"filters"`
 }
 
 func (l *instanceStateListResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -45,7 +49,8 @@ func (l *instanceStateListResource) Metadata(_ context.Context, req resource.Met
 func (l *instanceStateListResource) ListResourceConfigSchema(_ context.Context, _ list.ListResourceSchemaRequest, resp *list.ListResourceSchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Finds the instances of a region for `terraform query`, each as a `qcloud_cvm_instance_state` " +
-			"with its identity and the display name `ins-xxxxxxxx (RUNNING)`, oldest first (the API's listing order). " +
+			"with its identity and the display name `ins-xxxxxxxx (RUNNING)` (with `tags` or `filters`, the name first: " +
+			"`web-3 (ins-xxxxxxxx, RUNNING)`), oldest first (the API's listing order). " +
 			"It reads 100 instances per call, several calls at once at the API's pace, and stops reading once it has " +
 			"found `limit` instances (Terraform's default is 100). " +
 			"`terraform query -generate-config-out=generated.tf` writes an import block and a resource for each.",
@@ -67,8 +72,29 @@ func (l *instanceStateListResource) ListResourceConfigSchema(_ context.Context, 
 					listvalidator.ValueStringsAre(stringvalidator.OneOf(instanceStates...)),
 				},
 			},
+			"tags": schema.MapAttribute{
+				ElementType:         types.StringType,
+				Optional:            true,
+				MarkdownDescription: tagsDescription("the instances to find"),
+				Validators:          []validator.Map{mapvalidator.NoNullValues()},
+			},
+			"filters": schema.MapAttribute{
+				ElementType:         types.ListType{ElemType: types.StringType},
+				Optional:            true,
+				MarkdownDescription: filtersDescription("the instances to find") + " Each request of several is read to its end (or the limit) in turn.",
+				Validators:          filtersValidators,
+			},
 		},
 	}
+}
+
+func (l *instanceStateListResource) ValidateListResourceConfig(ctx context.Context, req list.ValidateConfigRequest, resp *list.ValidateConfigResponse) {
+	selection, diags := readSelectionConfig(ctx, req.Config, &types.List{})
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(selection.validate(ctx)...)
 }
 
 func (l *instanceStateListResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
@@ -84,7 +110,12 @@ func (l *instanceStateListResource) List(ctx context.Context, req list.ListReque
 		stream.Results = list.ListResultsStreamDiagnostics(diags)
 		return
 	}
-	search := cvm.Search{Region: l.data.region, States: config.InstanceStates, Limit: int(req.Limit)}
+	filters, diags := selectionConfig{tags: config.Tags, filters: config.Filters}.apiFilters(ctx)
+	if diags.HasError() {
+		stream.Results = list.ListResultsStreamDiagnostics(diags)
+		return
+	}
+	search := cvm.Search{Region: l.data.region, States: config.InstanceStates, Filters: filters, Limit: int(req.Limit)}
 	if !config.Region.IsNull() {
 		search.Region = config.Region.ValueString()
 	}
@@ -118,6 +149,9 @@ func (l *instanceStateListResource) List(ctx context.Context, req list.ListReque
 func listResult(ctx context.Context, req list.ListRequest, region string, s cvm.Status) list.ListResult {
 	result := req.NewListResult(ctx)
 	result.DisplayName = s.ID + " (" + s.State + ")"
+	if s.Name != "" {
+		result.DisplayName = s.Name + " (" + s.ID + ", " + s.State + ")"
+	}
 	id := instanceStateIdentity{InstanceID: types.StringValue(s.ID), Region: types.StringValue(region)}
 	result.Diagnostics.Append(result.Identity.Set(ctx, id)...)
 	if req.IncludeResource {

@@ -33,10 +33,17 @@ func expectFound(name string, instances []emulator.Instance, withResource bool) 
 	return foundCheck{address: "qcloud_cvm_instance_state." + name, instances: instances, withResource: withResource}
 }
 
+// expectFoundNamed is expectFound for a list block with tags or filters, whose display names
+// start with the instance's name.
+func expectFoundNamed(name string, instances []emulator.Instance, withResource bool) querycheck.QueryResultCheck {
+	return foundCheck{address: "qcloud_cvm_instance_state." + name, instances: instances, withResource: withResource, named: true}
+}
+
 type foundCheck struct {
 	address      string
 	instances    []emulator.Instance
 	withResource bool
+	named        bool
 }
 
 func (c foundCheck) CheckQuery(_ context.Context, req querycheck.CheckQueryRequest, resp *querycheck.CheckQueryResponse) {
@@ -53,9 +60,13 @@ func (c foundCheck) CheckQuery(_ context.Context, req querycheck.CheckQueryReque
 	for i, inst := range c.instances {
 		f := found[i]
 		want := map[string]any{"instance_id": inst.ID, "region": testRegion}
-		if f.DisplayName != inst.ID+" ("+inst.State+")" || fmt.Sprint(f.Identity) != fmt.Sprint(want) {
-			resp.Error = fmt.Errorf("result %d of %s is %q with the identity %v, want %s (%s) with %v",
-				i, c.address, f.DisplayName, f.Identity, inst.ID, inst.State, want)
+		display := inst.ID + " (" + inst.State + ")"
+		if c.named {
+			display = inst.Name + " (" + inst.ID + ", " + inst.State + ")"
+		}
+		if f.DisplayName != display || fmt.Sprint(f.Identity) != fmt.Sprint(want) {
+			resp.Error = fmt.Errorf("result %d of %s is %q with the identity %v, want %q with %v",
+				i, c.address, f.DisplayName, f.Identity, display, want)
 			return
 		}
 		if !c.withResource {

@@ -3,11 +3,13 @@ package provider
 import (
 	"context"
 	"maps"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/objectvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -22,8 +24,9 @@ import (
 )
 
 var (
-	_ datasource.DataSource              = &instancesStatusDataSource{}
-	_ datasource.DataSourceWithConfigure = &instancesStatusDataSource{}
+	_ datasource.DataSource                   = &instancesStatusDataSource{}
+	_ datasource.DataSourceWithConfigure      = &instancesStatusDataSource{}
+	_ datasource.DataSourceWithValidateConfig = &instancesStatusDataSource{}
 )
 
 const (
@@ -39,6 +42,8 @@ type instancesStatusDataSource struct {
 type instancesStatusModel struct {
 	InstanceIDs    types.List     `tfsdk:"instance_ids"`
 	InstanceStates types.Set      `tfsdk:"instance_states"`
+	Tags           types.Map      `tfsdk:"tags"`
+	Filters        types.Map      `tfsdk:"filters"`
 	Region         types.String   `tfsdk:"region"`
 	Timeouts       timeouts.Value `tfsdk:"timeouts"`
 	WaitFor        *waitForModel  `tfsdk:"wait_for"`
@@ -64,8 +69,9 @@ func (d *instancesStatusDataSource) Metadata(_ context.Context, req datasource.M
 
 func (d *instancesStatusDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "Reads the live state of CVM instances (`RUNNING`, `STOPPED`, ...) through the API action " +
-			"`DescribeInstancesStatus`: every instance of a region, or the instances you name, in as few calls as the API allows.",
+		MarkdownDescription: "Reads the live state of CVM instances (`RUNNING`, `STOPPED`, ...) in as few calls as the API " +
+			"allows: every instance of a region, or the instances you name, through the API action `DescribeInstancesStatus`; " +
+			"or the instances you select by tag, name, zone, VPC and the other filters of `DescribeInstances`.",
 		Attributes: map[string]schema.Attribute{
 			"instance_ids": schema.ListAttribute{
 				ElementType: types.StringType,
@@ -83,11 +89,27 @@ func (d *instancesStatusDataSource) Schema(ctx context.Context, _ datasource.Sch
 				Optional:    true,
 				MarkdownDescription: "Keep only instances in one of these states in `instances` and `states`: " +
 					"`" + strings.Join(instanceStates, "`, `") + "`. Leave it out to keep every state; `[]` keeps none. " +
-					"`missing_ids` ignores it.",
+					"`missing_ids` ignores it. With `tags` or `filters`, it is sent as the filter `instance-state`, so that " +
+					"only the instances kept are read.",
 				Validators: []validator.Set{
 					setvalidator.NoNullValues(),
 					setvalidator.ValueStringsAre(stringvalidator.OneOf(instanceStates...)),
 				},
+			},
+			"tags": schema.MapAttribute{
+				ElementType:         types.StringType,
+				Optional:            true,
+				MarkdownDescription: tagsDescription("the instances to read") + " The result is sorted by ID.",
+				Validators: []validator.Map{
+					mapvalidator.NoNullValues(),
+					mapvalidator.ConflictsWith(path.MatchRoot("instance_ids")),
+				},
+			},
+			"filters": schema.MapAttribute{
+				ElementType:         types.ListType{ElemType: types.StringType},
+				Optional:            true,
+				MarkdownDescription: filtersDescription("the instances to read") + " The result is sorted by ID.",
+				Validators:          append(slices.Clone(filtersValidators), mapvalidator.ConflictsWith(path.MatchRoot("instance_ids"))),
 			},
 			"region": schema.StringAttribute{
 				Optional:            true,
@@ -170,6 +192,15 @@ func (d *instancesStatusDataSource) Configure(_ context.Context, req datasource.
 	d.data = data
 }
 
+func (d *instancesStatusDataSource) ValidateConfig(ctx context.Context, req datasource.ValidateConfigRequest, resp *datasource.ValidateConfigResponse) {
+	selection, diags := readSelectionConfig(ctx, req.Config, &types.Set{})
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(selection.validate(ctx)...)
+}
+
 func (d *instancesStatusDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var model instancesStatusModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &model)...)
@@ -188,11 +219,27 @@ func (d *instancesStatusDataSource) Read(ctx context.Context, req datasource.Rea
 	if !model.Region.IsNull() {
 		region = model.Region.ValueString()
 	}
+	filters, diags := selectionConfig{tags: model.Tags, filters: model.Filters}.apiFilters(ctx)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	var keep []string
+	if !model.InstanceStates.IsNull() {
+		keep = []string{}
+		resp.Diagnostics.Append(model.InstanceStates.ElementsAs(ctx, &keep, false)...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+	}
 	var result cvm.Result
 	var err error
-	if model.InstanceIDs.IsNull() {
+	switch {
+	case len(filters) > 0:
+		result, err = d.data.client.Select(ctx, cvm.Selection{Region: region, Filters: filters, States: keep})
+	case model.InstanceIDs.IsNull():
 		result, err = d.data.client.ListStatuses(ctx, region)
-	} else {
+	default:
 		var ids []string
 		resp.Diagnostics.Append(model.InstanceIDs.ElementsAs(ctx, &ids, false)...)
 		if resp.Diagnostics.HasError() {
@@ -218,12 +265,7 @@ func (d *instancesStatusDataSource) Read(ctx context.Context, req datasource.Rea
 	}
 
 	statuses := result.Statuses
-	if !model.InstanceStates.IsNull() {
-		var keep []string
-		resp.Diagnostics.Append(model.InstanceStates.ElementsAs(ctx, &keep, false)...)
-		if resp.Diagnostics.HasError() {
-			return
-		}
+	if keep != nil {
 		statuses = filterStates(statuses, keep)
 	}
 	state, err := stateValue(req.Config.Raw, statuses, result.Missing)

@@ -73,6 +73,10 @@ func advice(e *cvm.Error, end ending) string {
 	case strings.HasPrefix(code, "RequestLimitExceeded"):
 		return "The API kept throttling the requests after every retry. Other clients may share the account's limit: " +
 			"lower rate_limit, or raise max_retries."
+	case e.Action == "DescribeInstances" && refusedFilter(code):
+		return "The API refused a filter of the request named above: its name, its number of values or a value. Correct " +
+			"it in tags or filters (a zone of the region, such as " + "ap-guangzhou-3; IDs such as vpc-xxxxxxxx; times such as " +
+			"2023-06-01 00:00:00)."
 	case code == "UnsupportedRegion", strings.HasPrefix(code, "InvalidParameterValue.Region"):
 		return "Check the region (the region argument, or the provider's region or " + envRegion + ")."
 	case strings.HasPrefix(code, "InternalError"), code == "InternalServerError":
@@ -85,4 +89,10 @@ func advice(e *cvm.Error, end ending) string {
 	}
 	return "The API could not be reached. Check the endpoint (endpoints.cvm, domain, protocol) and the network between " +
 		"this machine and it."
+}
+
+// refusedFilter reports whether code is one DescribeInstances answers for a filter it refuses.
+func refusedFilter(code string) bool {
+	return strings.HasPrefix(code, "InvalidFilter") || strings.HasPrefix(code, "InvalidZone") ||
+		strings.HasPrefix(code, "InvalidParameterValue") || strings.HasSuffix(code, ".Malformed")
 }
