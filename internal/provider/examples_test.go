@@ -25,8 +25,10 @@ const examplesDir = "../../examples"
 // applying it shows that point, and warnings are the messages of exactly the check blocks that
 // must fail.
 type example struct {
-	seed     map[string]string // instance ID -> state, in the test region
-	launches []emulator.Transition
+	seed map[string]string // instance ID -> state, in the test region
+	// instances are put into the test region with their attributes, for examples that select by them.
+	instances []emulator.Instance
+	launches  []emulator.Transition
 	// invoke is the action that `terraform apply -invoke` runs, for an example that is invoked.
 	invoke string
 	// needs is what the example needs of the CLI beyond Terraform 1.5, if anything.
@@ -37,7 +39,8 @@ type example struct {
 
 // exampleRun is what applying an example showed.
 type exampleRun struct {
-	output    string         // the apply's output
+	before    []emulator.Instance // the test region's fleet before the apply
+	output    string              // the apply's output
 	err       error          // the apply's error, if it failed
 	outputs   map[string]any // terraform output -json, by name
 	resources []string       // the managed resources in the state
@@ -84,6 +87,27 @@ var examples = map[string]example{
 			}
 			if slices.Contains(run.resources, "terraform_data.release") {
 				t.Fatal("the release was created")
+			}
+		},
+	},
+	"data-sources/qcloud_cvm_instances_status/by-tag-precondition.tf": {
+		instances: []emulator.Instance{{ID: "ins-webz3001", State: "STOPPED", Zone: "ap-guangzhou-3", Tags: map[string]string{"role": "web"}}},
+		check: func(t *testing.T, _ *emulator.Emulator, run exampleRun) {
+			if run.err == nil || !errorMatching("Resource precondition failed", "Every web instance of ap-guangzhou-3 must be RUNNING before the release").MatchString(run.output) {
+				t.Fatalf("the precondition did not stop the release while a web instance of the zone is stopped:\n%s", run.output)
+			}
+			named := 0
+			for _, inst := range run.before {
+				if inst.Tags["role"] != "web" || inst.Zone != "ap-guangzhou-3" {
+					continue
+				}
+				if shown := strings.Contains(run.output, inst.ID); shown != (inst.State != "RUNNING") {
+					t.Fatalf("%s (%s) is named in the error: %v, want it named only if it is not RUNNING:\n%s", inst.ID, inst.State, shown, run.output)
+				}
+				named++
+			}
+			if named < 3 || slices.Contains(run.resources, "terraform_data.zone_3_release") {
+				t.Fatalf("%d web instances in the zone (want a few), and the release resources %q", named, run.resources)
 			}
 		},
 	},
@@ -147,6 +171,29 @@ var examples = map[string]example{
 			}
 		},
 	},
+	"actions/qcloud_cvm_stop_instances/by-tag.tf": {
+		needs:     &actions,
+		instances: []emulator.Instance{{ID: "ins-dev0t001", State: "RUNNING", Tags: map[string]string{"env": "dev"}}},
+		invoke:    "action.qcloud_cvm_stop_instances.dev_by_tag",
+		check: func(t *testing.T, emu *emulator.Emulator, run exampleRun) {
+			run.succeeded(t)
+			dev := slices.DeleteFunc(slices.Clone(run.before), func(i emulator.Instance) bool {
+				return i.Tags["env"] != "dev" || (i.State != "RUNNING" && i.State != "STOPPED")
+			})
+			if err := expectFleetIn(emu, idsOf(dev), "STOPPED")(nil); err != nil {
+				t.Fatal(err)
+			}
+			if got, want := emu.Stats().Operated["StopInstances"], len(inStates(dev, "RUNNING")); got != want || want < 2 {
+				t.Fatalf("StopInstances stopped %d instances, want the %d dev instances that were running (at least 2)", got, want)
+			}
+			// Every instance that was not a running dev instance is as it was.
+			for _, inst := range run.before {
+				if !slices.ContainsFunc(dev, func(d emulator.Instance) bool { return d.ID == inst.ID }) && statesOf(emu, inst.ID)[inst.ID] != inst.State {
+					t.Fatalf("%s (env %q) went from %s to %v", inst.ID, inst.Tags["env"], inst.State, statesOf(emu, inst.ID)[inst.ID])
+				}
+			}
+		},
+	},
 	"actions/qcloud_cvm_start_instances/action.tf": {
 		needs:  &actions,
 		seed:   map[string]string{"ins-dev00001": "STOPPED", "ins-dev00002": "STOPPED", "ins-dev00003": "STOPPED"},
@@ -204,6 +251,19 @@ var examples = map[string]example{
 			expectImported(idsOf(inStates(emu.Fleet(testRegion), "RUNNING", "STOPPED")))(t, emu, run)
 		},
 	},
+	"list-resources/qcloud_cvm_instance_state/stopped-dev.tfquery.hcl": {
+		needs:     &listResources,
+		instances: []emulator.Instance{{ID: "ins-dev0s001", State: "STOPPED", Tags: map[string]string{"env": "dev"}}},
+		check: func(t *testing.T, emu *emulator.Emulator, run exampleRun) {
+			var want []string
+			for _, inst := range run.before {
+				if inst.Tags["env"] == "dev" && inst.State == "STOPPED" {
+					want = append(want, inst.ID)
+				}
+			}
+			expectImported(want)(t, emu, run)
+		},
+	},
 	"query": {
 		needs: &listResources,
 		check: func(t *testing.T, emu *emulator.Emulator, run exampleRun) {
@@ -253,11 +313,16 @@ func TestAccExamples(t *testing.T) {
 			emu, srv := startLaunching(t, emulator.Config{Fleets: map[string]int{testRegion: 120, "ap-shanghai": 30}, Seed: 13,
 				Operations: quickOperations}, ex.launches)
 			for id, state := range ex.seed {
-				if err := emu.Put(testRegion, emulator.Instance{ID: id, State: state}); err != nil {
+				ex.instances = append(ex.instances, emulator.Instance{ID: id, State: state})
+			}
+			for _, inst := range ex.instances {
+				if err := emu.Put(testRegion, inst); err != nil {
 					t.Fatal(err)
 				}
 			}
+			before := emu.Fleet(testRegion)
 			run := applyExample(t, c, name, srv, ex.invoke)
+			run.before = before
 			run.expectWarnings(t, ex.warnings)
 			ex.check(t, emu, run)
 		})
