@@ -84,7 +84,7 @@ var seededCreation = time.Date(2025, 1, 6, 8, 0, 0, 0, time.UTC)
 // They are drawn from its ID, so that a seed always gives the same fleet.
 func (f *fleet) seededAttributes(inst Instance) Instance {
 	h := fnv.New64a()
-	h.Write([]byte(inst.ID))
+	_, _ = h.Write([]byte(inst.ID)) // a hash.Hash never fails to write
 	rng := rand.New(rand.NewPCG(h.Sum64(), 0x6a09e667f3bcc908))
 	r := roles[rng.IntN(len(roles))]
 	f.named[r.name]++

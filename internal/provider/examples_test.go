@@ -41,9 +41,9 @@ type example struct {
 type exampleRun struct {
 	before    []emulator.Instance // the test region's fleet before the apply
 	output    string              // the apply's output
-	err       error          // the apply's error, if it failed
-	outputs   map[string]any // terraform output -json, by name
-	resources []string       // the managed resources in the state
+	err       error               // the apply's error, if it failed
+	outputs   map[string]any      // terraform output -json, by name
+	resources []string            // the managed resources in the state
 	// generated is what `terraform query -generate-config-out` wrote before the apply, for an
 	// example with list blocks.
 	generated string

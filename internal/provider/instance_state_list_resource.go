@@ -94,7 +94,7 @@ func (l *instanceStateListResource) ValidateListResourceConfig(ctx context.Conte
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	resp.Diagnostics.Append(selection.validate(ctx)...)
+	resp.Diagnostics.Append(selection.validate()...)
 }
 
 func (l *instanceStateListResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {

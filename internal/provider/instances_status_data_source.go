@@ -99,7 +99,7 @@ func (d *instancesStatusDataSource) Schema(ctx context.Context, _ datasource.Sch
 			"tags": schema.MapAttribute{
 				ElementType:         types.StringType,
 				Optional:            true,
-				MarkdownDescription: tagsDescription("the instances to read") + " The result is sorted by ID.",
+				MarkdownDescription: tagsDescription("the instances to read") + " Conflicts with `instance_ids`; the result is sorted by ID.",
 				Validators: []validator.Map{
 					mapvalidator.NoNullValues(),
 					mapvalidator.ConflictsWith(path.MatchRoot("instance_ids")),
@@ -108,7 +108,7 @@ func (d *instancesStatusDataSource) Schema(ctx context.Context, _ datasource.Sch
 			"filters": schema.MapAttribute{
 				ElementType:         types.ListType{ElemType: types.StringType},
 				Optional:            true,
-				MarkdownDescription: filtersDescription("the instances to read") + " The result is sorted by ID.",
+				MarkdownDescription: filtersDescription("the instances to read") + " Conflicts with `instance_ids`; the result is sorted by ID.",
 				Validators:          append(slices.Clone(filtersValidators), mapvalidator.ConflictsWith(path.MatchRoot("instance_ids"))),
 			},
 			"region": schema.StringAttribute{
@@ -198,7 +198,7 @@ func (d *instancesStatusDataSource) ValidateConfig(ctx context.Context, req data
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	resp.Diagnostics.Append(selection.validate(ctx)...)
+	resp.Diagnostics.Append(selection.validate()...)
 }
 
 func (d *instancesStatusDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {

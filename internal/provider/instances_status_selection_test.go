@@ -147,7 +147,7 @@ func TestAccCVMInstancesStatusDataSource_selectionPlanErrors(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviders,
 		Steps: []resource.TestStep{
-			refused(`filters["colour"] value must be one of: ["zone" "project-id" | filters["colour"] must be tag:<key>`, `filters = { colour = ["red"] }`),
+			refused(`filters["shade"] value must be one of: ["zone" "project-id" | filters["shade"] must be tag:<key>`, `filters = { shade = ["red"] }`),
 			refused(`filters["zone"] | list must contain at least 1 elements`, `filters = { zone = [] }`),
 			refused(`Too many filters | tags, filters and instance_states make 11 filters | DescribeInstances takes at most 10`, `filters = { `+strings.Join(eleven, ", ")+` }`),
 			refused(`Too many filters | make 11 filters`, `filters = { `+strings.Join(eleven[:10], ", ")+` }`, `instance_states = ["RUNNING"]`),
@@ -206,7 +206,7 @@ func TestAccCVMInstanceStateListResource_tags(t *testing.T) {
 		Steps: []resource.TestStep{
 			{Config: providerBlock(srv)},
 			{
-				Query:  true,
+				Query: true,
 				Config: listBlock("stopped_dev", "limit = 1000", "include_resource = true", `config {
     tags            = { env = "dev" }
     instance_states = ["STOPPED"]
@@ -224,7 +224,7 @@ func TestAccCVMInstanceStateListResource_tags(t *testing.T) {
 			},
 			{
 				Query:       true,
-				Config:      listBlock("bad", `config { filters = { colour = ["red"] } }`),
+				Config:      listBlock("bad", `config { filters = { shade = ["red"] } }`),
 				ExpectError: errorMatching("filters", "must be tag:<key>"),
 			},
 		},

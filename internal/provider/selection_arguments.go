@@ -25,8 +25,7 @@ import (
 // they select is the subject of each sentence.
 func tagsDescription(selected string) string {
 	return "Select " + selected + " by tag: every pair must match, such as `{ env = \"dev\", role = \"web\" }`. Each pair is " +
-		"sent to `DescribeInstances` as the filter `tag:<key>`, and counts towards the API's 10 filters. Conflicts with " +
-		"`instance_ids`. `{}` selects by no tag."
+		"sent to `DescribeInstances` as the filter `tag:<key>`, and counts towards the API's 10 filters. `{}` selects by no tag."
 }
 
 func filtersDescription(selected string) string {
@@ -36,7 +35,7 @@ func filtersDescription(selected string) string {
 		"At most 10 filters, `tags` and `instance_states` counted. A filter takes any number of values: the API takes 5 per " +
 		"request, so more are sent in several requests whose answers are merged (each instance once), and the requests " +
 		"of several such filters multiply, up to 20 for one read. Whether `instance-name` matches a whole name or part of " +
-		"one is the API's to decide. Times are written `2023-06-01 00:00:00`. Conflicts with `instance_ids`."
+		"one is the API's to decide. Times are written `2023-06-01 00:00:00`."
 }
 
 // tagFilterPattern is the name of the filter on one tag's value.
@@ -79,7 +78,7 @@ func readSelectionConfig(ctx context.Context, config tfsdk.Config, states collec
 // validate checks what the attributes' own validators cannot see: the filters that tags, filters
 // and instance_states make together, at most 10 and in at most 20 requests, each given once.
 // Values still unknown are checked when the read runs.
-func (s selectionConfig) validate(ctx context.Context) diag.Diagnostics {
+func (s selectionConfig) validate() diag.Diagnostics {
 	var diags diag.Diagnostics
 	if s.tags.IsUnknown() || s.filters.IsUnknown() {
 		return diags

@@ -152,6 +152,9 @@ func printBanner(emu *emulator.Emulator, o options, addr string) {
 func printStats(s emulator.Stats) {
 	fmt.Printf("cvm-emulator: stopped after %d DescribeInstancesStatus calls (%d throttled, at most %d at once, at most %d in one second)\n",
 		s.Calls["DescribeInstancesStatus"], s.Throttled, s.PeakInFlight, s.PeakRate)
+	if n := s.Calls["DescribeInstances"]; n > 0 {
+		fmt.Printf("cvm-emulator: %d DescribeInstances calls\n", n)
+	}
 	for _, action := range []string{"StartInstances", "StopInstances", "RebootInstances"} {
 		if s.Calls[action] > 0 {
 			fmt.Printf("cvm-emulator: %d %s calls, for %d instances\n", s.Calls[action], action, s.Operated[action])

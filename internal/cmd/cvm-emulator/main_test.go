@@ -26,7 +26,7 @@ func TestParseInstanceTakesAttributes(t *testing.T) {
 func TestParseInstanceRefusesUnknownAttributes(t *testing.T) {
 	t.Parallel()
 	for value, message := range map[string]string{
-		"ap-guangzhou:ins-web00001=RUNNING,colour=red":   `"colour=red" in "ap-guangzhou:ins-web00001=RUNNING,colour=red" is not attribute=value with one of the attributes charge, image, name,`,
+		"ap-guangzhou:ins-web00001=RUNNING,shade=red":    `"shade=red" in "ap-guangzhou:ins-web00001=RUNNING,shade=red" is not attribute=value with one of the attributes charge, image, name,`,
 		"ap-guangzhou:ins-web00001=RUNNING,project=core": `"project=core" in "ap-guangzhou:ins-web00001=RUNNING,project=core": strconv.ParseInt`,
 		"mars-1:ins-web00001=RUNNING":                    `is not region:ins-xxxxxxxx=STATE[,attribute=value...] with a known region`,
 	} {
