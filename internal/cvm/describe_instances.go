@@ -58,9 +58,8 @@ func (c *Client) latestOperations(ctx context.Context, region string, ids []stri
 // describeFiltered sends one page of a DescribeInstances request with filters through the request
 // pipeline, and checks the answer as DescribeInstancesStatus answers are checked.
 func (c *Client) describeFiltered(ctx context.Context, q query) (page, error) {
-	r := request{action: describeInstances, region: q.region, name: q.name,
-		logFields: map[string]any{"offset": q.offset, "limit": pageSize, "filters": len(q.filters)}}
-	return call(ctx, c, r, func(ctx context.Context, sdk *cvmapi.Client) (page, string, error) {
+	fields := map[string]any{"offset": q.offset, "limit": pageSize, "filters": len(q.filters)}
+	return c.describePage(ctx, describeInstances, q, fields, func(ctx context.Context, sdk *cvmapi.Client) (answer, error) {
 		req := cvmapi.NewDescribeInstancesRequest()
 		req.Offset = ptr(int64(q.offset))
 		req.Limit = ptr(int64(pageSize))
@@ -69,11 +68,9 @@ func (c *Client) describeFiltered(ctx context.Context, q query) (page, error) {
 		}
 		resp, err := sdk.DescribeInstancesWithContext(ctx, req)
 		if err != nil {
-			return page{}, "", err
+			return answer{}, err
 		}
-		a := instancesAnswer(resp.Response)
-		p, err := check(a, q)
-		return p, a.requestID, err
+		return instancesAnswer(resp.Response), nil
 	})
 }
 

@@ -25,9 +25,8 @@ type query struct {
 
 // describe sends q through the request pipeline.
 func (c *Client) describe(ctx context.Context, q query) (page, error) {
-	r := request{action: describeInstancesStatus, region: q.region, name: q.name,
-		logFields: map[string]any{"offset": q.offset, "limit": pageSize, "ids": len(q.ids)}}
-	return call(ctx, c, r, func(ctx context.Context, sdk *cvmapi.Client) (page, string, error) {
+	fields := map[string]any{"offset": q.offset, "limit": pageSize, "ids": len(q.ids)}
+	return c.describePage(ctx, describeInstancesStatus, q, fields, func(ctx context.Context, sdk *cvmapi.Client) (answer, error) {
 		req := cvmapi.NewDescribeInstancesStatusRequest()
 		req.Offset = ptr(int64(q.offset))
 		req.Limit = ptr(int64(pageSize))
@@ -36,9 +35,22 @@ func (c *Client) describe(ctx context.Context, q query) (page, error) {
 		}
 		resp, err := sdk.DescribeInstancesStatusWithContext(ctx, req)
 		if err != nil {
+			return answer{}, err
+		}
+		return statusAnswer(resp.Response), nil
+	})
+}
+
+// describePage sends q, a request of action whose answer send reads, through the request
+// pipeline, and checks the answer.
+func (c *Client) describePage(ctx context.Context, action string, q query, logFields map[string]any,
+	send func(context.Context, *cvmapi.Client) (answer, error)) (page, error) {
+	r := request{action: action, region: q.region, name: q.name, logFields: logFields}
+	return call(ctx, c, r, func(ctx context.Context, sdk *cvmapi.Client) (page, string, error) {
+		a, err := send(ctx, sdk)
+		if err != nil {
 			return page{}, "", err
 		}
-		a := statusAnswer(resp.Response)
 		p, err := check(a, q)
 		return p, a.requestID, err
 	})

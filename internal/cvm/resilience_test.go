@@ -83,21 +83,7 @@ func TestDriftOnEveryPassGivesTheUnionWithAWarning(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	after := emu.Fleet(region)
-
-	seen := map[string]bool{}
-	for _, s := range got.Statuses {
-		if seen[s.ID] {
-			t.Fatalf("%s is listed twice", s.ID)
-		}
-		seen[s.ID] = true
-	}
-	// Every instance that existed for the whole read is in the result.
-	for _, inst := range before {
-		if slices.ContainsFunc(after, func(a emulator.Instance) bool { return a.ID == inst.ID }) && !seen[inst.ID] {
-			t.Fatalf("%s existed for the whole read but is missing", inst.ID)
-		}
-	}
+	expectEachOnce(t, got.Statuses, before, emu.Fleet(region), func(emulator.Instance) bool { return true })
 	if len(got.Warnings) != 1 || !strings.Contains(got.Warnings[0], "changed during the read") {
 		t.Fatalf("want one warning about the changing fleet, got %q", got.Warnings)
 	}
@@ -252,5 +238,23 @@ func TestConcurrentReadsShareTheRateLimit(t *testing.T) {
 	// A one-second window can hold one call more than the rate when arrivals jitter.
 	if s.PeakRate > rateLimit+1 {
 		t.Fatalf("the emulator saw %d calls in one second, over the limit of %d", s.PeakRate, rateLimit)
+	}
+}
+
+// expectEachOnce checks a read made while the fleet changed from before to after: no instance is
+// listed twice, and every instance that existed for the whole read and that keep selects is listed.
+func expectEachOnce(t *testing.T, got []cvm.Status, before, after []emulator.Instance, keep func(emulator.Instance) bool) {
+	t.Helper()
+	seen := map[string]bool{}
+	for _, s := range got {
+		if seen[s.ID] {
+			t.Fatalf("%s is listed twice", s.ID)
+		}
+		seen[s.ID] = true
+	}
+	for _, inst := range before {
+		if keep(inst) && slices.ContainsFunc(after, func(a emulator.Instance) bool { return a.ID == inst.ID }) && !seen[inst.ID] {
+			t.Fatalf("%s existed for the whole read but is missing", inst.ID)
+		}
 	}
 }

@@ -168,20 +168,7 @@ func TestSelectWhileTheFleetChanges(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	after := emu.Fleet(region)
-	seen := map[string]bool{}
-	for _, s := range got.Statuses {
-		if seen[s.ID] {
-			t.Fatalf("%s is selected twice", s.ID)
-		}
-		seen[s.ID] = true
-	}
-	for _, inst := range before {
-		_, tagged := inst.Tags["team"]
-		if tagged && slices.ContainsFunc(after, func(a emulator.Instance) bool { return a.ID == inst.ID }) && !seen[inst.ID] {
-			t.Fatalf("%s matched for the whole read but is missing", inst.ID)
-		}
-	}
+	expectEachOnce(t, got.Statuses, before, emu.Fleet(region), func(i emulator.Instance) bool { _, tagged := i.Tags["team"]; return tagged })
 	if len(got.Warnings) != 1 || !strings.Contains(got.Warnings[0], "The instances of ap-guangzhou with the filters tag-key = [team] changed during the read") {
 		t.Fatalf("want one warning about the changing fleet, got %q", got.Warnings)
 	}
