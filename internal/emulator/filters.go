@@ -194,9 +194,18 @@ func parseFilters(region string, params []filterParam, ids []string) ([]filter, 
 // matchesAll reports whether inst matches every filter: one of the values of each.
 func matchesAll(inst Instance, filters []filter) bool {
 	for _, f := range filters {
-		if !slices.ContainsFunc(f.values, func(v string) bool { return f.rule.match(inst, v) }) {
+		if !matchesOne(inst, f) {
 			return false
 		}
 	}
 	return true
+}
+
+func matchesOne(inst Instance, f filter) bool {
+	for _, v := range f.values {
+		if f.rule.match(inst, v) {
+			return true
+		}
+	}
+	return false
 }

@@ -56,17 +56,22 @@ func (p listParams) window() (offset, limit int64, apiErr *apiError) {
 // order, and TotalCount, which counts every match; e.mu is held.
 func (e *Emulator) page(region string, ids []string, filters []filter, offset, limit int64) ([]Instance, int64) {
 	matches := e.fleet(region).matching(ids)
-	if len(filters) > 0 {
-		var kept []Instance
-		for _, inst := range matches {
-			if inst = e.charged(inst); matchesAll(inst, filters) {
-				kept = append(kept, inst)
-			}
-		}
-		matches = kept
+	if len(filters) == 0 {
+		total := int64(len(matches))
+		return matches[min(offset, total):min(offset+limit, total)], total
 	}
-	total := int64(len(matches))
-	return matches[min(offset, total):min(offset+limit, total)], total
+	// One pass that keeps only the page: a region of 100,000 instances is scanned for every page.
+	var page []Instance
+	var total int64
+	for i := range matches {
+		if inst := e.charged(matches[i]); matchesAll(inst, filters) {
+			if total >= offset && total < offset+limit {
+				page = append(page, inst)
+			}
+			total++
+		}
+	}
+	return page, total
 }
 
 // charged is inst with the charge type the emulator's Config.Prepaid gives it; e.mu is held.
