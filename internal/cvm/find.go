@@ -39,16 +39,13 @@ func (c *Client) Find(ctx context.Context, s Search, found func(Status) bool) (w
 			return c.describe(ctx, listQuery(s.Region, offset))
 		})
 	}
-	requests := Selection{Region: s.Region, Filters: s.Filters, States: s.States}.requests()
-	if len(requests) > MaxSelectRequests {
-		return nil, &TooManyRequestsError{Requests: len(requests), Filters: s.Filters}
+	requests, err := Selection{Region: s.Region, Filters: s.Filters, States: s.States}.checkedRequests()
+	if err != nil {
+		return nil, err
 	}
 	for i := range requests {
-		what := filteredRequestName(s.Region, requests, i)
-		w, err := f.passes(ctx, describeInstances, "The instances of "+what, func(ctx context.Context, offset int) (page, error) {
-			return c.describeFiltered(ctx, query{region: s.Region, offset: offset, filters: requests[i],
-				name: fmt.Sprintf("page at offset %d (limit %d) of the instances of %s", offset, pageSize, what)})
-		})
+		what, read := c.filteredListing(s.Region, requests, i)
+		w, err := f.passes(ctx, describeInstances, what, read)
 		warnings = append(warnings, w...)
 		if err != nil || f.stopped {
 			return warnings, err

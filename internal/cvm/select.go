@@ -102,20 +102,17 @@ func (e *TooManyRequestsError) Error() string {
 // the drift rules of ListStatuses; the requests run concurrently too. N matches of one request
 // cost max(1, ceil(N/100)) calls.
 func (c *Client) Select(ctx context.Context, s Selection) (Result, error) {
-	requests := s.requests()
-	if len(requests) > MaxSelectRequests {
-		return Result{}, &TooManyRequestsError{Requests: len(requests), Filters: s.Filters}
+	requests, err := s.checkedRequests()
+	if err != nil {
+		return Result{}, err
 	}
 	type listed struct {
 		found    map[string]Status
 		warnings []string
 	}
 	answers, err := fetchAll(ctx, c, describeInstances, len(requests), func(ctx context.Context, i int) (listed, error) {
-		what := filteredRequestName(s.Region, requests, i)
-		found, warnings, err := c.listing(ctx, describeInstances, "The instances of "+what, func(ctx context.Context, offset int) (page, error) {
-			return c.describeFiltered(ctx, query{region: s.Region, offset: offset, filters: requests[i],
-				name: fmt.Sprintf("page at offset %d (limit %d) of the instances of %s", offset, pageSize, what)})
-		})
+		what, read := c.filteredListing(s.Region, requests, i)
+		found, warnings, err := c.listing(ctx, describeInstances, what, read)
 		return listed{found, warnings}, err
 	})
 	if err != nil {
@@ -131,8 +128,18 @@ func (c *Client) Select(ctx context.Context, s Selection) (Result, error) {
 	return result, nil
 }
 
-// filteredRequestName names the i-th of requests by region and its filters, for errors and logs.
-func filteredRequestName(region string, requests [][]Filter, i int) string {
+// checkedRequests are the requests of s, or an error when there are more than one read may make.
+func (s Selection) checkedRequests() ([][]Filter, error) {
+	requests := s.requests()
+	if len(requests) > MaxSelectRequests {
+		return nil, &TooManyRequestsError{Requests: len(requests), Filters: s.Filters}
+	}
+	return requests, nil
+}
+
+// filteredListing is the listing of the i-th of requests: how warnings name its instances, and
+// the reader of its pages, whose errors name the request by its filters.
+func (c *Client) filteredListing(region string, requests [][]Filter, i int) (what string, read pager) {
 	parts := make([]string, len(requests[i]))
 	for j, f := range requests[i] {
 		parts[j] = f.Name + " = [" + strings.Join(f.Values, ", ") + "]"
@@ -141,5 +148,8 @@ func filteredRequestName(region string, requests [][]Filter, i int) string {
 	if len(requests) > 1 {
 		name += fmt.Sprintf(" (request %d of %d)", i+1, len(requests))
 	}
-	return name
+	return "The instances of " + name, func(ctx context.Context, offset int) (page, error) {
+		return c.describeFiltered(ctx, query{region: region, offset: offset, filters: requests[i],
+			name: fmt.Sprintf("page at offset %d (limit %d) of the instances of %s", offset, pageSize, name)})
+	}
 }

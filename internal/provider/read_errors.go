@@ -73,12 +73,12 @@ func advice(e *cvm.Error, end ending) string {
 	case strings.HasPrefix(code, "RequestLimitExceeded"):
 		return "The API kept throttling the requests after every retry. Other clients may share the account's limit: " +
 			"lower rate_limit, or raise max_retries."
-	case e.Action == "DescribeInstances" && refusedFilter(code):
-		return "The API refused a filter of the request named above: its name, its number of values or a value. Correct " +
-			"it in tags or filters (a zone of the region, such as " + "ap-guangzhou-3; IDs such as vpc-xxxxxxxx; times such as " +
-			"2023-06-01 00:00:00)."
 	case code == "UnsupportedRegion", strings.HasPrefix(code, "InvalidParameterValue.Region"):
 		return "Check the region (the region argument, or the provider's region or " + envRegion + ")."
+	case e.Action == "DescribeInstances" && refusedFilter(code):
+		return "The API refused a filter of the request named above: its name, its number of values or a value. Correct " +
+			"it in tags or filters (a zone of the region, such as ap-guangzhou-3; IDs such as vpc-xxxxxxxx; times such as " +
+			"2023-06-01 00:00:00)."
 	case strings.HasPrefix(code, "InternalError"), code == "InternalServerError":
 		return "The API failed on its side, on every retry. Try again later; quote the RequestId to Tencent Cloud support if it persists."
 	case errors.As(e, &malformed), errors.As(e, &status):
