@@ -44,10 +44,9 @@ type Selection struct {
 	States []string
 }
 
-// requests are the filters of each DescribeInstances request that together answer s: a filter
-// of more than 5 values is split into requests of 5, and the splits of several filters multiply.
-// None when s selects nothing whatever the fleet.
-func (s Selection) requests() [][]Filter {
+// filters are the filters of s by name, each value once, with States as the instance-state
+// filter (the states also given in Filters, when both are).
+func (s Selection) filters() map[string][]string {
 	filters := map[string][]string{}
 	for name, values := range s.Filters {
 		filters[name] = uniqueIDs(values)
@@ -59,6 +58,13 @@ func (s Selection) requests() [][]Filter {
 		}
 		filters[instanceStateField] = states
 	}
+	return filters
+}
+
+// requests are the filters of each DescribeInstances request that together answer s: a filter
+// of more than 5 values is split into requests of 5, and the splits of several filters multiply.
+// None when s selects nothing whatever the fleet.
+func requests(filters map[string][]string) [][]Filter {
 	requests := [][]Filter{nil}
 	for _, name := range slices.Sorted(maps.Keys(filters)) {
 		chunks := batchIDs(filters[name], MaxFilterValues)
@@ -73,10 +79,35 @@ func (s Selection) requests() [][]Filter {
 	return requests
 }
 
-// RequestCount is how many DescribeInstances requests a selection with these filters takes (each
-// needing one call per page of 100 matches): the product over the filters of ceil(values/5).
-func RequestCount(filters map[string][]string) int {
-	return len(Selection{Filters: filters}.requests())
+// Check returns the error of a selection that cannot be read: more filters than one request takes
+// (TooManyFiltersError), or more requests than one read may make (TooManyRequestsError). A filter
+// whose values are not known yet may be given with none.
+func (s Selection) Check() error {
+	_, err := s.checkedRequests()
+	return err
+}
+
+// checkedRequests are the requests of s, or the error of Check.
+func (s Selection) checkedRequests() ([][]Filter, error) {
+	filters := s.filters()
+	if len(filters) > MaxFilters {
+		return nil, &TooManyFiltersError{Names: slices.Sorted(maps.Keys(filters))}
+	}
+	requests := requests(filters)
+	if len(requests) > MaxSelectRequests {
+		return nil, &TooManyRequestsError{Requests: len(requests), Filters: filters}
+	}
+	return requests, nil
+}
+
+// TooManyFiltersError is a selection with more filters than a DescribeInstances request takes.
+type TooManyFiltersError struct {
+	Names []string
+}
+
+func (e *TooManyFiltersError) Error() string {
+	return fmt.Sprintf("The selection makes %d filters (%s), and DescribeInstances takes at most %d. Select with fewer.",
+		len(e.Names), strings.Join(e.Names, ", "), MaxFilters)
 }
 
 // TooManyRequestsError is a selection whose filters would take more requests than one read may make.
@@ -88,7 +119,7 @@ type TooManyRequestsError struct {
 func (e *TooManyRequestsError) Error() string {
 	var split []string
 	for _, name := range slices.Sorted(maps.Keys(e.Filters)) {
-		if n := len(uniqueIDs(e.Filters[name])); n > MaxFilterValues {
+		if n := len(e.Filters[name]); n > MaxFilterValues {
 			split = append(split, fmt.Sprintf("%s has %d values (%d requests)", name, n, (n+MaxFilterValues-1)/MaxFilterValues))
 		}
 	}
@@ -126,15 +157,6 @@ func (c *Client) Select(ctx context.Context, s Selection) (Result, error) {
 	}
 	result.Statuses = sortedStatuses(union)
 	return result, nil
-}
-
-// checkedRequests are the requests of s, or an error when there are more than one read may make.
-func (s Selection) checkedRequests() ([][]Filter, error) {
-	requests := s.requests()
-	if len(requests) > MaxSelectRequests {
-		return nil, &TooManyRequestsError{Requests: len(requests), Filters: s.Filters}
-	}
-	return requests, nil
 }
 
 // filteredListing is the listing of the i-th of requests: how warnings name its instances, and

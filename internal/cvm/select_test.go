@@ -138,8 +138,35 @@ func TestSelectRefusesMoreThan20Requests(t *testing.T) {
 	if n := emu.Calls("DescribeInstances"); n != 12 {
 		t.Fatalf("the refused selection made %d calls", n-12)
 	}
-	if n := cvm.RequestCount(filters); n != 24 {
-		t.Fatalf("RequestCount is %d, want 24", n)
+	if err := (cvm.Selection{Region: region, Filters: filters}).Check(); !errors.As(err, &tooMany) || tooMany.Requests != 24 {
+		t.Fatalf("Check gave %v, want the 24 requests refused", err)
+	}
+}
+
+// TestSelectRefusesMoreThan10Filters: instance_states counts as a filter, and the 11th is refused
+// before any call; with unknown values left empty, Check still counts the filters.
+func TestSelectRefusesMoreThan10Filters(t *testing.T) {
+	t.Parallel()
+	emu, c := setup(t, emulator.Config{Fleets: map[string]int{region: 10}})
+	filters := map[string][]string{}
+	for i := range 10 {
+		filters[fmt.Sprintf("tag:k%d", i)] = []string{"v"}
+	}
+	if _, err := c.Select(context.Background(), cvm.Selection{Region: region, Filters: filters}); err != nil {
+		t.Fatalf("10 filters refused: %v", err)
+	}
+	_, err := c.Select(context.Background(), cvm.Selection{Region: region, Filters: filters, States: []string{"RUNNING"}})
+	want := "The selection makes 11 filters (instance-state, tag:k0, tag:k1, tag:k2, tag:k3, tag:k4, tag:k5, tag:k6, tag:k7, tag:k8, tag:k9), " +
+		"and DescribeInstances takes at most 10."
+	var tooMany *cvm.TooManyFiltersError
+	if !errors.As(err, &tooMany) || !strings.Contains(err.Error(), want) {
+		t.Fatalf("got %v, want %q", err, want)
+	}
+	if n := emu.Calls("DescribeInstances"); n != 1 {
+		t.Fatalf("%d calls, want 1 for the 10 filters and none for the 11", n)
+	}
+	if err := (cvm.Selection{Region: region, Filters: filters, States: []string{}}).Check(); !errors.As(err, &tooMany) {
+		t.Fatalf("Check of 11 filters, one without values, gave %v", err)
 	}
 }
 

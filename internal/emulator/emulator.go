@@ -9,7 +9,6 @@ import (
 	"cmp"
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"maps"
 	"math"
@@ -177,11 +176,8 @@ func (e *Emulator) Put(region string, inst Instance) error {
 	if err := validInstance(inst); err != nil {
 		return err
 	}
-	if !slices.Contains(Regions, region) {
-		return fmt.Errorf("the region %q of %s is not one the emulator serves", region, inst.ID)
-	}
-	if inst.Zone != "" && !slices.Contains(Zones(region), inst.Zone) {
-		return fmt.Errorf("the zone %q of %s is not one of %s: %s", inst.Zone, inst.ID, region, strings.Join(Zones(region), ", "))
+	if err := validPlacement(region, inst); err != nil {
+		return err
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()

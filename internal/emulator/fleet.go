@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"regexp"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -170,6 +171,17 @@ func validInstance(inst Instance) error {
 	}
 	if inst.State == "" {
 		return fmt.Errorf("instance %s has no state", inst.ID)
+	}
+	return nil
+}
+
+// validPlacement checks that region is one the emulator serves and inst's zone, if given, one of it.
+func validPlacement(region string, inst Instance) error {
+	if !slices.Contains(Regions, region) {
+		return fmt.Errorf("the region %q of %s is not one the emulator serves", region, inst.ID)
+	}
+	if inst.Zone != "" && !slices.Contains(Zones(region), inst.Zone) {
+		return fmt.Errorf("the zone %q of %s is not one of %s: %s", inst.Zone, inst.ID, region, strings.Join(Zones(region), ", "))
 	}
 	return nil
 }

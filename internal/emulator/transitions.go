@@ -47,8 +47,8 @@ func (e *Emulator) schedule(t Transition) error {
 	if valid != nil {
 		return valid
 	}
-	if !slices.Contains(Regions, t.Region) {
-		return fmt.Errorf("the region %q of %s is not one the emulator serves", t.Region, t.ID)
+	if err := validPlacement(t.Region, t.Instance); err != nil {
+		return err
 	}
 	if t.After < 0 {
 		return fmt.Errorf("the transition of %s is scheduled %s in the past", t.ID, -t.After)

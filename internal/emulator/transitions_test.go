@@ -98,10 +98,15 @@ func TestScheduleRefusesImpossibleTransitions(t *testing.T) {
 		"no state":       {Region: region, Instance: emulator.Instance{ID: "ins-launch01"}},
 		"unknown region": {Region: "mars-1", Instance: emulator.Instance{ID: "ins-launch01", State: "RUNNING"}},
 		"in the past":    {Region: region, Instance: emulator.Instance{ID: "ins-launch01", State: "RUNNING"}, After: -time.Second},
+		"another zone":   {Region: region, Instance: emulator.Instance{ID: "ins-launch01", State: "RUNNING", Zone: "ap-shanghai-2"}},
 	} {
 		if err := emu.Schedule(tr); err == nil {
 			t.Errorf("%s: Schedule accepted %+v", name, tr)
 		}
+	}
+	want := `the zone "ap-shanghai-2" of ins-launch01 is not one of ap-guangzhou: ap-guangzhou-1, ap-guangzhou-2, ap-guangzhou-3, ap-guangzhou-4`
+	if err := emu.Put(region, emulator.Instance{ID: "ins-launch01", State: "RUNNING", Zone: "ap-shanghai-2"}); err == nil || err.Error() != want {
+		t.Errorf("Put gave %v, want %q", err, want)
 	}
 }
 

@@ -111,6 +111,21 @@ var examples = map[string]example{
 			}
 		},
 	},
+	"data-sources/qcloud_cvm_instances_status/select.tf": {
+		instances: []emulator.Instance{{ID: "ins-dev0v001", State: "STOPPED", Zone: "ap-guangzhou-4", VpcID: emulator.VpcID(testRegion, 0),
+			Tags: map[string]string{"env": "dev"}}},
+		check: func(t *testing.T, _ *emulator.Emulator, run exampleRun) {
+			run.succeeded(t)
+			zones := []string{"ap-guangzhou-3", "ap-guangzhou-4"}
+			want := map[string]any{}
+			for _, inst := range run.before {
+				if inst.Tags["env"] == "dev" && slices.Contains(zones, inst.Zone) && inst.VpcID == emulator.VpcID(testRegion, 0) && inst.State == "STOPPED" {
+					want[inst.ID] = inst.State
+				}
+			}
+			run.expectOutput(t, "stopped_dev", want)
+		},
+	},
 	"data-sources/qcloud_cvm_instances_status/missing-ids.tf": {
 		seed:     map[string]string{"ins-web00001": "RUNNING"},
 		warnings: []string{"Terminated or unknown batch workers: ins-wrk00042."},

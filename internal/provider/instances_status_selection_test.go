@@ -57,7 +57,8 @@ func TestAccCVMInstancesStatusDataSource_tagsFiltersAndStates(t *testing.T) {
 			Config: providerBlock(srv) + selectionBlock(`tags = { env = "dev", role = "web" }`,
 				`filters = { zone = `+hclList(zones)+` }`, `instance_states = ["RUNNING", "STOPPED"]`),
 			ConfigStateChecks: expectRead(want, nil),
-			Check:             expectCallsPerRead(emu, 1),
+			// Through DescribeInstances only; TestSelectByTagsFiltersAndStates (cvm) counts the one call.
+			Check: expectCallsPerRead(emu, 1),
 		}},
 	})
 }
@@ -82,9 +83,13 @@ func TestAccCVMInstancesStatusDataSource_filterNames(t *testing.T) {
 		{"tag:team", "data", func(i emulator.Instance) bool { return i.Tags["team"] == "data" }},
 		{"creation-start-time", "2025-01-06 12:00:00", func(i emulator.Instance) bool { return i.CreatedTime.Hour() >= 12 || i.CreatedTime.Day() > 6 }},
 	} {
+		want := selectedFrom(fleet, tc.keep)
+		if len(want) == 0 || len(want) == len(fleet) {
+			t.Fatalf("%s = %s: %d of %d instances match, which tests nothing", tc.name, tc.value, len(want), len(fleet))
+		}
 		steps = append(steps, resource.TestStep{
 			Config:            providerBlock(srv) + selectionBlock(fmt.Sprintf("filters = { %q = [%q] }", tc.name, tc.value)),
-			ConfigStateChecks: expectRead(selectedFrom(fleet, tc.keep), nil),
+			ConfigStateChecks: expectRead(want, nil),
 		})
 	}
 	resource.ParallelTest(t, resource.TestCase{ProtoV6ProviderFactories: testProviders, Steps: steps})
@@ -149,8 +154,9 @@ func TestAccCVMInstancesStatusDataSource_selectionPlanErrors(t *testing.T) {
 		Steps: []resource.TestStep{
 			refused(`filters["shade"] value must be one of: ["zone" "project-id" | filters["shade"] must be tag:<key>`, `filters = { shade = ["red"] }`),
 			refused(`filters["zone"] | list must contain at least 1 elements`, `filters = { zone = [] }`),
-			refused(`Too many filters | tags, filters and instance_states make 11 filters | DescribeInstances takes at most 10`, `filters = { `+strings.Join(eleven, ", ")+` }`),
-			refused(`Too many filters | make 11 filters`, `filters = { `+strings.Join(eleven[:10], ", ")+` }`, `instance_states = ["RUNNING"]`),
+			refused(`Too many filters | The selection makes 11 filters (tag:k0, tag:k1, | and DescribeInstances takes at most 10 | tags, filters and instance_states each count`,
+				`filters = { `+strings.Join(eleven, ", ")+` }`),
+			refused(`Too many filters | The selection makes 11 filters (instance-state, tag:k0,`, `filters = { `+strings.Join(eleven[:10], ", ")+` }`, `instance_states = ["RUNNING"]`),
 			refused(`Invalid Attribute Combination | "instance_ids" cannot be specified when "tags" is specified`, `tags = { env = "dev" }`, `instance_ids = ["ins-12345678"]`),
 			refused(`Invalid Attribute Combination | "instance_ids" cannot be specified when "filters" is specified`, `filters = { zone = ["ap-guangzhou-1"] }`, `instance_ids = ["ins-12345678"]`),
 			refused(`A tag is selected twice | filters selects "tag:env", and tags selects the tag "env" too`, `tags = { env = "dev" }`, `filters = { "tag:env" = ["prod"] }`),

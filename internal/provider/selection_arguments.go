@@ -2,10 +2,9 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
-	"maps"
 	"regexp"
-	"slices"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
@@ -75,58 +74,58 @@ func readSelectionConfig(ctx context.Context, config tfsdk.Config, states collec
 	return s, diags
 }
 
-// validate checks what the attributes' own validators cannot see: the filters that tags, filters
-// and instance_states make together, at most 10 and in at most 20 requests, each given once.
-// Values still unknown are checked when the read runs.
+// validate checks what the attributes' own validators cannot see: each tag and the states given
+// once, and the selection that tags, filters and instance_states make together, which cvm
+// checks: at most 10 filters, in at most 20 requests. Values still unknown count as none, so a
+// selection is refused only for what is known of it; the read checks the rest.
 func (s selectionConfig) validate() diag.Diagnostics {
 	var diags diag.Diagnostics
 	if s.tags.IsUnknown() || s.filters.IsUnknown() {
 		return diags
 	}
 	filters := map[string][]string{}
-	known := true
 	for key, v := range s.tags.Elements() {
-		filters["tag:"+key] = []string{v.(types.String).ValueString()}
-		known = known && !v.IsUnknown()
+		filters["tag:"+key] = stringsOf([]attr.Value{v})
 	}
 	for name, v := range s.filters.Elements() {
 		if _, twice := filters[name]; twice {
 			diags.AddAttributeError(path.Root("filters"), "A tag is selected twice",
 				fmt.Sprintf("filters selects %q, and tags selects the tag %q too. Give each tag in one of them.", name, strings.TrimPrefix(name, "tag:")))
 		}
-		values, ok := v.(types.List)
-		if !ok || values.IsUnknown() {
-			known = false
-			continue
-		}
-		for _, value := range values.Elements() {
-			filters[name] = append(filters[name], value.(types.String).ValueString())
-			known = known && !value.IsUnknown()
+		if values, ok := v.(types.List); ok {
+			filters[name] = stringsOf(values.Elements())
 		}
 	}
 	if len(filters) == 0 {
 		return diags
 	}
+	selection := cvm.Selection{Filters: filters}
 	if !s.states.IsNull() {
 		if _, twice := filters["instance-state"]; twice {
 			diags.AddAttributeError(path.Root("filters"), "The states are selected twice",
 				"filters selects \"instance-state\", and instance_states selects states too. Give the states in one of them.")
 		}
-		filters["instance-state"] = nil
-		for _, v := range s.states.Elements() {
-			filters["instance-state"] = append(filters["instance-state"], v.(types.String).ValueString())
-		}
-		known = known && !s.states.IsUnknown()
+		selection.States = stringsOf(s.states.Elements())
 	}
-	if len(filters) > cvm.MaxFilters {
-		diags.AddAttributeError(path.Root("filters"), "Too many filters", fmt.Sprintf(
-			"tags, filters and instance_states make %d filters (%s), and DescribeInstances takes at most %d. Select with fewer.",
-			len(filters), strings.Join(slices.Sorted(maps.Keys(filters)), ", "), cvm.MaxFilters))
-	}
-	if n := cvm.RequestCount(filters); known && n > cvm.MaxSelectRequests {
-		diags.AddAttributeError(path.Root("filters"), "Too many values", (&cvm.TooManyRequestsError{Requests: n, Filters: filters}).Error())
+	var tooManyFilters *cvm.TooManyFiltersError
+	switch err := selection.Check(); {
+	case errors.As(err, &tooManyFilters):
+		diags.AddAttributeError(path.Root("filters"), "Too many filters", err.Error()+" tags, filters and instance_states each count.")
+	case err != nil:
+		diags.AddAttributeError(path.Root("filters"), "Too many values", err.Error())
 	}
 	return diags
+}
+
+// stringsOf are the known values among values, which are strings.
+func stringsOf(values []attr.Value) []string {
+	known := make([]string, 0, len(values))
+	for _, v := range values {
+		if s, ok := v.(types.String); ok && !s.IsUnknown() && !s.IsNull() {
+			known = append(known, s.ValueString())
+		}
+	}
+	return known
 }
 
 // filters are the API filters that tags and filters select with, by name; none when both are
