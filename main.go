@@ -30,7 +30,7 @@ func main() {
 	flag.BoolVar(&debugger, "debug", false, "run the provider with support for debuggers like delve: it prints a TF_REATTACH_PROVIDERS value to use with Terraform")
 	flag.Parse()
 
-	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
+	err := providerserver.Serve(context.Background(), provider.New(version, os.Getenv), providerserver.ServeOpts{
 		Address: "registry.terraform.io/qcloudlabs/qcloud",
 		Debug:   debugger,
 	})

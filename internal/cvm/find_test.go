@@ -41,6 +41,7 @@ func listed(emu *emulator.Emulator, states ...string) []cvm.Status {
 }
 
 func TestFindReadsNoMorePagesThanTheLimitNeeds(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct{ fleet, limit, calls int }{
 		{0, 100, 1},
 		{250, 0, 0},
@@ -65,6 +66,7 @@ func TestFindReadsNoMorePagesThanTheLimitNeeds(t *testing.T) {
 }
 
 func TestFindKeepsOnlyTheStatesAsked(t *testing.T) {
+	t.Parallel()
 	emu, c := setup(t, emulator.Config{Fleets: map[string]int{region: 600}})
 	states := []string{"STOPPED", "PENDING"}
 	want := listed(emu, states...)
@@ -91,6 +93,7 @@ func TestFindKeepsOnlyTheStatesAsked(t *testing.T) {
 }
 
 func TestFindStopsWhenAskedTo(t *testing.T) {
+	t.Parallel()
 	emu, c := setup(t, emulator.Config{Fleets: map[string]int{region: 500}})
 	n := 0
 	if _, err := c.Find(context.Background(), cvm.Search{Region: region, Limit: 500}, func(cvm.Status) bool {
@@ -108,6 +111,7 @@ func TestFindStopsWhenAskedTo(t *testing.T) {
 }
 
 func TestFindListsEachInstanceOnceWhileTheFleetChanges(t *testing.T) {
+	t.Parallel()
 	emu, c := setup(t, emulator.Config{Fleets: map[string]int{region: 1000}, Faults: emulator.Faults{Seed: 4, Churn: 0.9}})
 	before := emu.Fleet(region)
 	seen := map[string]bool{}
@@ -133,6 +137,7 @@ func TestFindListsEachInstanceOnceWhileTheFleetChanges(t *testing.T) {
 }
 
 func TestFindFailsWithTheCallsError(t *testing.T) {
+	t.Parallel()
 	_, c := setup(t, emulator.Config{Fleets: map[string]int{region: 10}})
 	_, err := c.Find(context.Background(), cvm.Search{Region: "ap-nowhere", Limit: 10}, func(cvm.Status) bool { return true })
 	if err == nil || !strings.Contains(err.Error(), "ap-nowhere") {
@@ -141,6 +146,7 @@ func TestFindFailsWithTheCallsError(t *testing.T) {
 }
 
 func TestSettlingIsWhereAPassingStateLeads(t *testing.T) {
+	t.Parallel()
 	for state, want := range map[string]string{
 		"PENDING": "RUNNING", "STARTING": "RUNNING", "REBOOTING": "RUNNING", "STOPPING": "STOPPED",
 		"RUNNING": "RUNNING", "STOPPED": "STOPPED", "LAUNCH_FAILED": "LAUNCH_FAILED", "RESCUE_MODE": "RESCUE_MODE",

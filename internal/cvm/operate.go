@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -26,68 +25,23 @@ type Operation struct {
 	Progress func(context.Context, OperationProgress)
 }
 
-// Phase is the step of an operation a progress report follows.
-type Phase string
-
-const (
-	// PhaseRead follows the first read: the states were read, and each instance sorted into skip, act, wait or refuse.
-	PhaseRead Phase = "read"
-	// PhaseSent follows a send: the operation was sent for the instances ready for it.
-	PhaseSent Phase = "sent"
-	// PhasePoll follows a poll of the instances not there yet.
-	PhasePoll Phase = "poll"
-)
-
-// OperationProgress is how an operation stands.
-type OperationProgress struct {
-	Phase   Phase
-	Elapsed time.Duration
-	Polls   int
-	// Total is the number of instances, Done how many are at the target (Skipped of them needed no
-	// call), Sent how many the operation was sent for, Failed how many will not get there.
-	Total, Done, Skipped, Sent, Failed int
-	// Pending are the instances neither done nor failed, in the order asked for, each with the
-	// state it was last seen in.
-	Pending []Status
-	// Calls counts the calls made so far by action, one per batch of up to 100 IDs; retries of a
-	// call are not counted.
-	Calls map[string]int
-}
-
-// OperationResult is what an operation did.
-type OperationResult struct {
-	// Changed are the instances the operation was sent for that reached the target, Skipped those
-	// that were there already, or on their way there by another client's doing; both in the
-	// order asked for.
-	Changed, Skipped []string
-	Polls            int
-	Calls            map[string]int
-	Elapsed          time.Duration
-}
-
 // maxRefusals bounds how often the operation is sent again for an instance after the API refused
 // its batch because of a state or a busy instance (a race with another client).
 const maxRefusals = 5
-
-// passing are the states an instance leaves on its own: an operation waits for them to end.
-var passing = []string{
-	"PENDING", "STARTING", "STOPPING", "REBOOTING", "ENTER_RESCUE_MODE", "RESCUE_MODE", "EXIT_RESCUE_MODE",
-	"ENTER_SERVICE_LIVE_MIGRATE", "SERVICE_LIVE_MIGRATE", "EXIT_SERVICE_LIVE_MIGRATE",
-}
 
 // instancePhase is where one instance of an operation stands.
 type instancePhase int
 
 const (
-	undecided instancePhase = iota // to act on once it is in the operation's from-state, or waited for
-	sent                           // the operation was sent for it
-	joined                         // on its way to the target by another client's doing
+	awaiting instancePhase = iota // to be sent the operation once it is in the from-state; waited for until then
+	sent                          // the operation was sent for it
+	onItsWay                      // on its way to the target by another client's doing
 	done
 	failed
 )
 
-// tracked is one instance of an operation.
-type tracked struct {
+// operand is one instance an operation acts on, and where it stands.
+type operand struct {
 	state     string
 	phase     instancePhase
 	requestID string // of the call that sent the operation for it
@@ -98,13 +52,14 @@ type tracked struct {
 	failure    *Failure
 }
 
-// run is one operation under way.
-type run struct {
+// ledger is the account of one operation under way: where each of its instances stands, and
+// the polls and calls made so far.
+type ledger struct {
 	c     *Client
 	o     Operation
 	spec  opSpec
 	ids   []string
-	insts map[string]*tracked
+	operands map[string]*operand
 	start time.Time
 	polls int
 	calls map[string]int
@@ -123,87 +78,87 @@ func (c *Client) Operate(ctx context.Context, o Operation) (OperationResult, err
 	if !ok || o.PollInterval <= 0 {
 		return OperationResult{}, fmt.Errorf("cvm: an operation needs an Op (start, stop or reboot) and a poll interval greater than 0, not %q and %s", o.Op, o.PollInterval)
 	}
-	r := &run{c: c, o: o, spec: spec, ids: uniqueIDs(o.IDs), insts: map[string]*tracked{}, start: time.Now(), calls: map[string]int{}}
-	if len(r.ids) == 0 {
-		return r.result(), nil
+	l := &ledger{c: c, o: o, spec: spec, ids: uniqueIDs(o.IDs), operands: map[string]*operand{}, start: time.Now(), calls: map[string]int{}}
+	if len(l.ids) == 0 {
+		return l.result(), nil
 	}
-	first, err := c.StatusesByID(ctx, o.Region, r.ids)
-	r.calls[describeInstancesStatus] += batchCount(len(r.ids))
+	first, err := c.StatusesByID(ctx, o.Region, l.ids)
+	l.calls[describeInstancesStatus] += batchCount(len(l.ids))
 	if err != nil {
 		return OperationResult{}, err
 	}
 	if len(first.Missing) > 0 {
-		return OperationResult{}, &OperationError{Operation: o, Result: r.result(), Unknown: first.Missing}
+		return OperationResult{}, &OperationError{Operation: o, Result: l.result(), Unknown: first.Missing}
 	}
 	var refused []Status
 	for _, s := range first.Statuses {
-		r.insts[s.ID] = &tracked{state: s.State}
-		if !r.decide(s.ID) {
+		l.operands[s.ID] = &operand{state: s.State}
+		if !l.sortByState(s.ID) {
 			refused = append(refused, s)
 		}
 	}
 	if len(refused) > 0 {
-		return OperationResult{}, &OperationError{Operation: o, Result: r.result(), Unreachable: refused}
+		return OperationResult{}, &OperationError{Operation: o, Result: l.result(), Unreachable: refused}
 	}
-	r.report(ctx, PhaseRead)
+	l.report(ctx, PhaseRead)
 	for {
-		if ready := r.ready(); len(ready) > 0 {
-			if err := r.send(ctx, ready); err != nil {
-				return r.result(), r.interrupted(ctx, err)
+		if ready := l.ready(); len(ready) > 0 {
+			if err := l.send(ctx, ready); err != nil {
+				return l.result(), l.interrupted(ctx, err)
 			}
-			r.report(ctx, PhaseSent)
+			l.report(ctx, PhaseSent)
 		}
-		pending := r.inPhase(undecided, sent, joined)
+		pending := l.inPhase(awaiting, sent, onItsWay)
 		if len(pending) == 0 {
 			break
 		}
 		if !sleep(ctx, o.PollInterval) {
-			return r.result(), r.interrupted(ctx, nil)
+			return l.result(), l.interrupted(ctx, nil)
 		}
-		if err := r.poll(ctx, pending); err != nil {
-			return r.result(), r.interrupted(ctx, err)
+		if err := l.poll(ctx, pending); err != nil {
+			return l.result(), l.interrupted(ctx, err)
 		}
-		r.report(ctx, PhasePoll)
+		l.report(ctx, PhasePoll)
 	}
-	if failures := r.failures(); len(failures) > 0 {
-		return r.result(), &OperationError{Operation: o, Result: r.result(), Failed: failures}
+	if failures := l.failures(); len(failures) > 0 {
+		return l.result(), &OperationError{Operation: o, Result: l.result(), Failed: failures}
 	}
-	return r.result(), nil
+	return l.result(), nil
 }
 
-// decide sorts an undecided instance by its state, and reports false for one that cannot reach
+// sortByState sorts an instance not sent the operation by its state, and reports false for one that cannot reach
 // the target.
-func (r *run) decide(id string) bool {
-	t := r.insts[id]
-	switch s := t.state; {
-	case r.o.Op != Reboot && s == r.spec.target:
-		t.phase, t.skipped = done, true
-	case s == r.spec.moving:
-		t.phase = joined
-	case slices.Contains(deadEnds, s), r.o.Op == Reboot && s != r.spec.from:
+func (l *ledger) sortByState(id string) bool {
+	inst := l.operands[id]
+	switch s := inst.state; {
+	case l.o.Op != Reboot && s == l.spec.target:
+		inst.phase, inst.skipped = done, true
+	case s == l.spec.moving:
+		inst.phase = onItsWay
+	case isDeadEnd(s), l.o.Op == Reboot && s != l.spec.from:
 		return false
 	default:
 		// In the from-state it is sent the operation; in a passing state it is waited for.
-		t.phase = undecided
+		inst.phase = awaiting
 	}
 	return true
 }
 
-// ready are the undecided instances in the operation's from-state, in the order asked for.
-func (r *run) ready() []string {
+// ready are the awaiting instances in the operation's from-state, in the order asked for.
+func (l *ledger) ready() []string {
 	var ids []string
-	for _, id := range r.ids {
-		if t := r.insts[id]; t.phase == undecided && t.state == r.spec.from {
+	for _, id := range l.ids {
+		if inst := l.operands[id]; inst.phase == awaiting && inst.state == l.spec.from {
 			ids = append(ids, id)
 		}
 	}
 	return ids
 }
 
-func (r *run) inPhase(phases ...instancePhase) []string {
+func (l *ledger) inPhase(phases ...instancePhase) []string {
 	var ids []string
-	for _, id := range r.ids {
-		if slices.Contains(phases, r.insts[id].phase) {
+	for _, id := range l.ids {
+		if slices.Contains(phases, l.operands[id].phase) {
 			ids = append(ids, id)
 		}
 	}
@@ -211,39 +166,39 @@ func (r *run) inPhase(phases ...instancePhase) []string {
 }
 
 // send sends the operation for ids in batches of 100, concurrently under the action's pace. A
-// batch refused for a state or a busy instance stays undecided, to be re-read at the next poll; a
+// batch refused for a state or a busy instance stays awaiting, to be re-read at the next poll; a
 // batch refused for its StoppedMode fails. Any other error ends the operation.
-func (r *run) send(ctx context.Context, ids []string) error {
+func (l *ledger) send(ctx context.Context, ids []string) error {
 	batches := batchIDs(ids, pageSize)
 	type answer struct {
 		requestID string
 		refusal   *Error
 	}
-	answers, err := fetchAll(ctx, r.c, r.spec.action, len(batches), func(ctx context.Context, i int) (answer, error) {
-		requestID, err := r.c.sendOperation(ctx, r.o, batches[i], batchName(batches, i))
+	answers, err := fetchAll(ctx, l.c, l.spec.action, len(batches), func(ctx context.Context, i int) (answer, error) {
+		requestID, err := l.c.sendOperation(ctx, l.o, batches[i], batchName(batches, i))
 		var apiErr *Error
 		if errors.As(err, &apiErr) && refusedFor(apiErr.Code) {
 			return answer{refusal: apiErr}, nil
 		}
 		return answer{requestID: requestID}, err
 	})
-	r.calls[r.spec.action] += len(batches)
+	l.calls[l.spec.action] += len(batches)
 	if err != nil {
 		return err
 	}
 	for i, a := range answers {
 		for _, id := range batches[i] {
-			t := r.insts[id]
+			inst := l.operands[id]
 			switch {
 			case a.refusal == nil:
-				t.phase, t.requestID = sent, a.requestID
+				inst.phase, inst.requestID = sent, a.requestID
 			case a.refusal.Code == stopChargingRefused:
-				t.phase, t.failure = failed, &Failure{ID: id, State: t.state, Code: a.refusal.Code, Reason: a.refusal.Message, RequestID: a.refusal.RequestID}
+				inst.phase, inst.failure = failed, &Failure{ID: id, State: inst.state, Code: a.refusal.Code, Reason: a.refusal.Message, RequestID: a.refusal.RequestID}
 			default:
-				t.refusals++
-				if t.refusals > maxRefusals {
-					t.phase, t.failure = failed, &Failure{ID: id, State: t.state, Code: a.refusal.Code, Reason: fmt.Sprintf(
-						"the API refused its batch %d times, the last time with: %s", t.refusals, a.refusal.Message), RequestID: a.refusal.RequestID}
+				inst.refusals++
+				if inst.refusals > maxRefusals {
+					inst.phase, inst.failure = failed, &Failure{ID: id, State: inst.state, Code: a.refusal.Code, Reason: fmt.Sprintf(
+						"the API refused its batch %d times, the last time with: %s", inst.refusals, a.refusal.Message), RequestID: a.refusal.RequestID}
 				}
 			}
 		}
@@ -264,10 +219,10 @@ func refusedFor(code string) bool {
 
 // poll re-reads the pending instances and moves each on; those whose state says neither that
 // they are there nor that they are on their way are looked up with DescribeInstances.
-func (r *run) poll(ctx context.Context, pending []string) error {
-	r.polls++
-	found, err := r.c.StatusesByID(ctx, r.o.Region, pending)
-	r.calls[describeInstancesStatus] += batchCount(len(pending))
+func (l *ledger) poll(ctx context.Context, pending []string) error {
+	l.polls++
+	found, err := l.c.StatusesByID(ctx, l.o.Region, pending)
+	l.calls[describeInstancesStatus] += batchCount(len(pending))
 	if err != nil {
 		return err
 	}
@@ -277,36 +232,36 @@ func (r *run) poll(ctx context.Context, pending []string) error {
 	}
 	var unclear []string
 	for _, id := range pending {
-		t := r.insts[id]
+		inst := l.operands[id]
 		state, ok := listed[id]
 		if !ok {
-			t.phase, t.failure = failed, &Failure{ID: id, State: t.state, Reason: "it no longer exists"}
+			inst.phase, inst.failure = failed, &Failure{ID: id, State: inst.state, Reason: "it no longer exists"}
 			continue
 		}
-		t.state = state
-		switch t.phase {
-		case undecided:
-			if !r.decide(id) {
-				t.phase, t.failure = failed, &Failure{ID: id, State: state, Reason: r.cannotReach(state)}
+		inst.state = state
+		switch inst.phase {
+		case awaiting:
+			if !l.sortByState(id) {
+				inst.phase, inst.failure = failed, &Failure{ID: id, State: state, Reason: l.cannotReach(state)}
 			}
-		case joined:
+		case onItsWay:
 			switch {
-			case state == r.spec.target:
-				t.phase, t.skipped = done, true
-			case !slices.Contains(passing, state):
-				// The other client's operation ended elsewhere: decide again.
-				t.phase = undecided
-				if !r.decide(id) {
-					t.phase, t.failure = failed, &Failure{ID: id, State: state, Reason: r.cannotReach(state)}
+			case state == l.spec.target:
+				inst.phase, inst.skipped = done, true
+			case !isPassing(state):
+				// The other client's operation ended elsewhere: sort it by its state again.
+				inst.phase = awaiting
+				if !l.sortByState(id) {
+					inst.phase, inst.failure = failed, &Failure{ID: id, State: state, Reason: l.cannotReach(state)}
 				}
 			}
 		case sent:
 			switch {
-			case state == r.spec.moving:
-				t.seenMoving = true
-			case state == r.spec.target && (r.o.Op != Reboot || t.seenMoving):
-				t.phase = done
-			case !slices.Contains(passing, state):
+			case state == l.spec.moving:
+				inst.seenMoving = true
+			case state == l.spec.target && (l.o.Op != Reboot || inst.seenMoving):
+				inst.phase = done
+			case !isPassing(state):
 				unclear = append(unclear, id)
 			}
 		}
@@ -314,26 +269,26 @@ func (r *run) poll(ctx context.Context, pending []string) error {
 	if len(unclear) == 0 {
 		return nil
 	}
-	latest, err := r.lookUp(ctx, unclear)
+	latest, err := l.lookUp(ctx, unclear)
 	if err != nil {
 		return err
 	}
 	for _, id := range unclear {
-		t, op := r.insts[id], latest[id]
-		if op.RequestID != t.requestID {
+		inst, op := l.operands[id], latest[id]
+		if op.RequestID != inst.requestID {
 			continue // the API has not recorded this client's operation yet
 		}
 		switch op.State {
 		case "FAILED":
-			t.phase, t.failure = failed, &Failure{ID: id, State: t.state, Reason: cmp.Or(op.ErrorMsg, "the API gives no reason"), RequestID: op.RequestID}
+			inst.phase, inst.failure = failed, &Failure{ID: id, State: inst.state, Reason: cmp.Or(op.ErrorMsg, "the API gives no reason"), RequestID: op.RequestID}
 		case "SUCCESS":
-			if t.state == r.spec.target {
-				t.phase = done
+			if inst.state == l.spec.target {
+				inst.phase = done
 			} else {
-				// Changed again since, by someone else: decide afresh.
-				t.phase = undecided
-				if !r.decide(id) {
-					t.phase, t.failure = failed, &Failure{ID: id, State: t.state, Reason: r.cannotReach(t.state)}
+				// Changed again since, by someone else: sort it by its state again.
+				inst.phase = awaiting
+				if !l.sortByState(id) {
+					inst.phase, inst.failure = failed, &Failure{ID: id, State: inst.state, Reason: l.cannotReach(inst.state)}
 				}
 			}
 		}
@@ -341,93 +296,8 @@ func (r *run) poll(ctx context.Context, pending []string) error {
 	return nil
 }
 
-func (r *run) lookUp(ctx context.Context, ids []string) (map[string]LatestOperation, error) {
-	latest, err := r.c.latestOperations(ctx, r.o.Region, ids)
-	r.calls[describeInstances] += batchCount(len(ids))
+func (l *ledger) lookUp(ctx context.Context, ids []string) (map[string]LatestOperation, error) {
+	latest, err := l.c.latestOperations(ctx, l.o.Region, ids)
+	l.calls[describeInstances] += batchCount(len(ids))
 	return latest, err
-}
-
-func (r *run) cannotReach(state string) string {
-	if r.o.Op == Reboot {
-		return "it is " + state + ", and only RUNNING instances can be rebooted"
-	}
-	return "it is " + state + ", which it does not leave on its own"
-}
-
-// interrupted is the error of an operation that ended early: a call failed for good, its time ran
-// out or it was canceled (err, if set, is the call under way then). The instances not there yet
-// are looked up once more, while time is left, for what the API says of their operation.
-func (r *run) interrupted(ctx context.Context, err error) error {
-	e := &OperationError{Operation: r.o, Result: r.result(), Failed: r.failures(), Err: err}
-	if failedForGood(err) {
-		return e
-	}
-	e.TimedOut, e.Canceled = !canceled(ctx), canceled(ctx)
-	pending := r.inPhase(undecided, sent, joined)
-	var latest map[string]LatestOperation
-	if ctx.Err() == nil {
-		// Best effort: without the lookup, the error still names each instance and its state.
-		latest, _ = r.c.latestOperations(ctx, r.o.Region, pending)
-	}
-	for _, id := range pending {
-		t := r.insts[id]
-		f := Failure{ID: id, State: t.state}
-		if op, ok := latest[id]; ok && op.RequestID != "" && op.RequestID == t.requestID {
-			f.Reason, f.RequestID = "its "+op.Action+" is "+op.State, op.RequestID
-			if op.ErrorMsg != "" {
-				f.Reason += ": " + op.ErrorMsg
-			}
-		}
-		e.Pending = append(e.Pending, f)
-	}
-	return e
-}
-
-func (r *run) failures() []Failure {
-	var failures []Failure
-	for _, id := range r.ids {
-		if t := r.insts[id]; t.phase == failed {
-			failures = append(failures, *t.failure)
-		}
-	}
-	return failures
-}
-
-func (r *run) result() OperationResult {
-	res := OperationResult{Changed: []string{}, Skipped: []string{}, Polls: r.polls, Calls: maps.Clone(r.calls), Elapsed: time.Since(r.start)}
-	for _, id := range r.ids {
-		if t, ok := r.insts[id]; ok && t.phase == done {
-			if t.skipped {
-				res.Skipped = append(res.Skipped, id)
-			} else {
-				res.Changed = append(res.Changed, id)
-			}
-		}
-	}
-	return res
-}
-
-func (r *run) report(ctx context.Context, phase Phase) {
-	if r.o.Progress == nil {
-		return
-	}
-	p := OperationProgress{Phase: phase, Elapsed: time.Since(r.start), Polls: r.polls, Total: len(r.ids), Calls: maps.Clone(r.calls)}
-	for _, id := range r.ids {
-		t := r.insts[id]
-		if t.requestID != "" {
-			p.Sent++
-		}
-		switch t.phase {
-		case done:
-			p.Done++
-			if t.skipped {
-				p.Skipped++
-			}
-		case failed:
-			p.Failed++
-		default:
-			p.Pending = append(p.Pending, Status{ID: id, State: t.state})
-		}
-	}
-	r.o.Progress(ctx, p)
 }

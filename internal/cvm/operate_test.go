@@ -56,6 +56,20 @@ func expectAllIn(t *testing.T, emu *emulator.Emulator, ids []string, state strin
 	}
 }
 
+// ticking moves the emulator's clock by poll at each pause of an operation, after its read and
+// after each poll, so that the emulator sees poll pass between two polls on any machine; each
+// report is then given to also, if set.
+func ticking(clock *emulator.Clock, also func(cvm.OperationProgress)) func(context.Context, cvm.OperationProgress) {
+	return func(_ context.Context, p cvm.OperationProgress) {
+		if also != nil {
+			also(p)
+		}
+		if p.Phase != cvm.PhaseSent {
+			clock.Advance(poll)
+		}
+	}
+}
+
 func operate(t *testing.T, c *cvm.Client, op cvm.Op, ids []string, tune ...func(*cvm.Operation)) (cvm.OperationResult, error) {
 	t.Helper()
 	o := cvm.Operation{Op: op, Region: region, IDs: ids, PollInterval: poll}
@@ -69,6 +83,7 @@ func operate(t *testing.T, c *cvm.Client, op cvm.Op, ids []string, tune ...func(
 // StopInstances calls carrying the 250, and skips the 30; starting all 280 again sends 3
 // StartInstances calls; rebooting 50 sends 1 call, and each of them passes through REBOOTING.
 func TestOperateStopsStartsAndReboots(t *testing.T) {
+	t.Parallel()
 	emu, c := setup(t, emulator.Config{Operations: quick})
 	running := instances(t, emu, "runng", 250, "RUNNING")
 	stopped := instances(t, emu, "stopd", 30, "STOPPED")
@@ -117,6 +132,7 @@ func TestOperateStopsStartsAndReboots(t *testing.T) {
 // TestOperateRefusesBeforeChangingAnything: an unknown ID, an instance that cannot leave its
 // state, and a reboot of a stopped instance each fail the operation before any operation call.
 func TestOperateRefusesBeforeChangingAnything(t *testing.T) {
+	t.Parallel()
 	emu, c := setup(t, emulator.Config{Operations: quick})
 	running := instances(t, emu, "runng", 120, "RUNNING")
 	failedLaunch := instances(t, emu, "lfail", 1, "LAUNCH_FAILED")
@@ -150,6 +166,7 @@ func TestOperateRefusesBeforeChangingAnything(t *testing.T) {
 // TestOperateNamesEveryFailedInstance: with 20% of operations failing, the error names every
 // instance whose stop failed with the API's message, and every other instance is STOPPED.
 func TestOperateNamesEveryFailedInstance(t *testing.T) {
+	t.Parallel()
 	ops := quick
 	ops.FailureRate = 0.2
 	emu, c := setup(t, emulator.Config{Operations: ops})
@@ -190,7 +207,9 @@ func TestOperateNamesEveryFailedInstance(t *testing.T) {
 // one another client stops between the read and the call, and one another client is already
 // stopping are not failures: the refused batches are re-read and sent again.
 func TestOperateAbsorbsOtherClients(t *testing.T) {
-	emu := emulator.New(emulator.Config{Keys: map[string]string{secretID: secretKey}, Operations: quick})
+	t.Parallel()
+	clock := emulator.NewClock(time.Now())
+	emu := emulator.New(emulator.Config{Keys: map[string]string{secretID: secretKey}, Operations: quick, Now: clock.Now})
 	ids := instances(t, emu, "other", 20, "RUNNING")
 	if err := emu.Put(region, emulator.Instance{ID: ids[19], State: "STOPPING"}); err != nil {
 		t.Fatal(err)
@@ -218,7 +237,7 @@ func TestOperateAbsorbsOtherClients(t *testing.T) {
 	t.Cleanup(srv.Close)
 	c := newClient(t, srv)
 
-	res, err := operate(t, c, cvm.Stop, ids)
+	res, err := operate(t, c, cvm.Stop, ids, func(o *cvm.Operation) { o.Progress = ticking(clock, nil) })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -226,15 +245,18 @@ func TestOperateAbsorbsOtherClients(t *testing.T) {
 	if !slices.Equal(res.Skipped, []string{ids[5], ids[19]}) || len(res.Changed) != 18 {
 		t.Fatalf("skipped %v and changed %d; want %s and %s skipped, 18 changed", res.Skipped, len(res.Changed), ids[5], ids[19])
 	}
-	if got := emu.Calls("StopInstances"); got < 2 || got > 4 {
-		t.Fatalf("%d StopInstances calls; want the refused batch sent again until the holds end", got)
+	// The calls go at 50, 100 and 150 ms on the emulator's clock: the holds end at 120 ms.
+	if got := emu.Calls("StopInstances"); got != 3 {
+		t.Fatalf("%d StopInstances calls; want the refused batch sent again at each poll until the holds end: 3", got)
 	}
 }
 
 // TestOperateWaitsForPassingStates: an instance still launching is waited for, then stopped.
 func TestOperateWaitsForPassingStates(t *testing.T) {
-	emu, c := setup(t, emulator.Config{Operations: quick})
+	t.Parallel()
+	emu, c, clock := setupClocked(t, emulator.Config{Operations: quick})
 	ids := instances(t, emu, "ready", 3, "RUNNING")
+	// The launch ends at the third poll, on the emulator's clock.
 	for _, tr := range emulator.Launch(region, "ins-launch00", "RUNNING", 150*time.Millisecond) {
 		if err := emu.Schedule(tr); err != nil {
 			t.Fatal(err)
@@ -243,7 +265,7 @@ func TestOperateWaitsForPassingStates(t *testing.T) {
 	ids = append(ids, "ins-launch00")
 	var phases []cvm.Phase
 	res, err := operate(t, c, cvm.Stop, ids, func(o *cvm.Operation) {
-		o.Progress = func(_ context.Context, p cvm.OperationProgress) { phases = append(phases, p.Phase) }
+		o.Progress = ticking(clock, func(p cvm.OperationProgress) { phases = append(phases, p.Phase) })
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -260,6 +282,7 @@ func TestOperateWaitsForPassingStates(t *testing.T) {
 // TestOperateStopChargingRefused: STOP_CHARGING on a prepaid instance fails the instances of its
 // batch with the API's code; nothing falls back to KEEP_CHARGING.
 func TestOperateStopChargingRefused(t *testing.T) {
+	t.Parallel()
 	emu, c := setup(t, emulator.Config{Operations: quick, Prepaid: []string{"ins-prepd000"}})
 	ids := instances(t, emu, "prepd", 2, "RUNNING")
 	_, err := operate(t, c, cvm.Stop, ids, func(o *cvm.Operation) { o.StoppedMode = "STOP_CHARGING" })
@@ -270,19 +293,48 @@ func TestOperateStopChargingRefused(t *testing.T) {
 	expectAllIn(t, emu, ids, "RUNNING")
 }
 
+// arrivingDeadline is a context whose deadline the test brings on: until arrive(d), it has none;
+// after, its deadline is d away, while Done stays open. That is how an operation sees a deadline
+// that comes before its next poll, without racing a timer.
+type arrivingDeadline struct {
+	context.Context
+	mu sync.Mutex
+	at time.Time
+}
+
+func (d *arrivingDeadline) Deadline() (time.Time, bool) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.at, !d.at.IsZero()
+}
+
+func (d *arrivingDeadline) arrive(in time.Duration) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.at = time.Now().Add(in)
+}
+
 // TestOperateEndsAtTheDeadline: operations slower than the deadline end the wait with every
-// instance not there yet, its state and its operation as DescribeInstances reports it.
+// instance not there yet, its state and its operation as DescribeInstances reports it. The
+// deadline arrives after the first poll, so the next one is not made.
 func TestOperateEndsAtTheDeadline(t *testing.T) {
+	t.Parallel()
 	emu, c := setup(t, emulator.Config{Operations: emulator.Operations{Duration: time.Hour}})
 	ids := instances(t, emu, "slows", 3, "RUNNING")
-	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
-	defer cancel()
-	_, err := c.Operate(ctx, cvm.Operation{Op: cvm.Stop, Region: region, IDs: ids, PollInterval: poll})
+	ctx := &arrivingDeadline{Context: context.Background()}
+	// After the first poll the deadline is 0.9 s away, too near for the next poll a second later,
+	// and far enough for the look-up that says why the instances are not there yet.
+	res, err := c.Operate(ctx, cvm.Operation{Op: cvm.Stop, Region: region, IDs: ids, PollInterval: time.Second,
+		Progress: func(_ context.Context, p cvm.OperationProgress) {
+			if p.Phase == cvm.PhasePoll {
+				ctx.arrive(900 * time.Millisecond)
+			}
+		}})
 	var opErr *cvm.OperationError
-	if !errors.As(err, &opErr) || !opErr.TimedOut || len(opErr.Pending) != 3 {
-		t.Fatalf("want a timed-out *OperationError with 3 pending, got %v", err)
+	if !errors.As(err, &opErr) || !opErr.TimedOut || len(opErr.Pending) != 3 || res.Polls != 1 {
+		t.Fatalf("want a timed-out *OperationError with 3 pending after 1 poll, got %v after %d polls", err, res.Polls)
 	}
-	for _, want := range []string{"The stop ran out of time after ", "3 of 3 instances in ap-guangzhou are not STOPPED yet: ins-slows000 (STOPPING; its StopInstances is OPERATING (RequestId "} {
+	for _, want := range []string{"The stop ran out of time after ", "and 1 poll: 3 of 3 instances in ap-guangzhou are not STOPPED yet: ins-slows000 (STOPPING; its StopInstances is OPERATING (RequestId "} {
 		if !strings.Contains(err.Error(), want) {
 			t.Fatalf("the error does not say %q:\n%v", want, err)
 		}
@@ -293,6 +345,7 @@ func TestOperateEndsAtTheDeadline(t *testing.T) {
 // makes the API refuse its batch (InvalidInstanceId.NotFound); the batch is re-read, the others
 // are stopped, and the error names the one that no longer exists.
 func TestOperateInstanceTerminatedAfterTheRead(t *testing.T) {
+	t.Parallel()
 	emu := emulator.New(emulator.Config{Keys: map[string]string{secretID: secretKey}, Operations: quick})
 	ids := instances(t, emu, "termd", 5, "RUNNING")
 	var once sync.Once
@@ -320,6 +373,7 @@ func TestOperateInstanceTerminatedAfterTheRead(t *testing.T) {
 // TestOperateCanceled: an operation canceled while it waits says so, and names the instances not
 // there yet.
 func TestOperateCanceled(t *testing.T) {
+	t.Parallel()
 	emu, c := setup(t, emulator.Config{Operations: emulator.Operations{Duration: time.Hour}})
 	ids := instances(t, emu, "cancl", 2, "STOPPED")
 	ctx, cancel := context.WithCancel(context.Background())

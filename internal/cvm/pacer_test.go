@@ -11,6 +11,7 @@ import (
 )
 
 func TestPacerHalvesAfterThrottlingAndRecovers(t *testing.T) {
+	t.Parallel()
 	p := newPacer(40)
 	p.throttled()
 	p.throttled()
@@ -35,6 +36,7 @@ func TestPacerHalvesAfterThrottlingAndRecovers(t *testing.T) {
 // TestEachActionIsPacedAtItsLimit checks that every action gets a pace of its own, at the lower
 // of the configured rate limit and the action's documented limit.
 func TestEachActionIsPacedAtItsLimit(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		rateLimit float64
 		limits    map[string]float64
@@ -69,6 +71,7 @@ func TestEachActionIsPacedAtItsLimit(t *testing.T) {
 // TestEachRequestSignsWithTheKeysItObtained checks that the SDK client a request is sent with
 // signs with exactly the keys that request obtained, even when other requests obtained others.
 func TestEachRequestSignsWithTheKeysItObtained(t *testing.T) {
+	t.Parallel()
 	c, err := NewClient(Config{Credentials: staticKeys{}})
 	if err != nil {
 		t.Fatal(err)

@@ -13,6 +13,7 @@ import (
 
 // TestCAMRoleKeysAreRenewedDuringARead reads for about ten seconds with keys that last three.
 func TestCAMRoleKeysAreRenewedDuringARead(t *testing.T) {
+	t.Parallel()
 	var endpoint string
 	emu, c := setup(t, emulator.Config{Fleets: map[string]int{region: 2000}, InstanceRoles: []string{"reader"}, RoleKeyLifetime: 3 * time.Second},
 		func(cfg *cvm.Config) {
@@ -33,6 +34,7 @@ func TestCAMRoleKeysAreRenewedDuringARead(t *testing.T) {
 }
 
 func TestAssumeRoleKeysSignTheReads(t *testing.T) {
+	t.Parallel()
 	const roleARN = "qcs::cam::uin/100000000001:roleName/reader"
 	emu, c := setup(t, emulator.Config{Fleets: map[string]int{region: 150}, Roles: map[string]string{roleARN: ""}},
 		func(cfg *cvm.Config) {

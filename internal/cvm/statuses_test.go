@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/qcloudlabs/terraform-provider-qcloud/internal/auth"
 	"github.com/qcloudlabs/terraform-provider-qcloud/internal/cvm"
@@ -28,6 +29,16 @@ func setup(t testing.TB, cfg emulator.Config, tune ...func(*cvm.Config)) (*emula
 	srv := httptest.NewServer(emu)
 	t.Cleanup(srv.Close)
 	return emu, newClient(t, srv, tune...)
+}
+
+// setupClocked is setup with an emulator whose clock moves only when the test advances it, so
+// that what the emulator's instances do between two calls does not depend on the machine's speed.
+func setupClocked(t testing.TB, cfg emulator.Config, tune ...func(*cvm.Config)) (*emulator.Emulator, *cvm.Client, *emulator.Clock) {
+	t.Helper()
+	clock := emulator.NewClock(time.Now())
+	cfg.Now = clock.Now
+	emu, c := setup(t, cfg, tune...)
+	return emu, c, clock
 }
 
 func newClient(t testing.TB, srv *httptest.Server, tune ...func(*cvm.Config)) *cvm.Client {
@@ -60,6 +71,7 @@ func sortedFleet(emu *emulator.Emulator, region string) []cvm.Status {
 }
 
 func TestListStatusesReadsTheFleetAtTheFloorOfCalls(t *testing.T) {
+	t.Parallel()
 	for _, n := range []int{0, 1, 100, 101, 250} {
 		t.Run(fmt.Sprint(n), func(t *testing.T) {
 			emu, c := setup(t, emulator.Config{Fleets: map[string]int{region: n, "ap-shanghai": 7}})
@@ -81,6 +93,7 @@ func TestListStatusesReadsTheFleetAtTheFloorOfCalls(t *testing.T) {
 }
 
 func TestListStatusesReadsTheRegionAsked(t *testing.T) {
+	t.Parallel()
 	emu, c := setup(t, emulator.Config{Fleets: map[string]int{region: 30, "ap-shanghai": 12}})
 	got, err := c.ListStatuses(context.Background(), "ap-shanghai")
 	if err != nil {
@@ -92,6 +105,7 @@ func TestListStatusesReadsTheRegionAsked(t *testing.T) {
 }
 
 func TestStatusesByIDKeepsOrderDropsDuplicatesAndReportsMissing(t *testing.T) {
+	t.Parallel()
 	for _, k := range []int{1, 100, 101, 250} {
 		t.Run(fmt.Sprint(k), func(t *testing.T) {
 			emu, c := setup(t, emulator.Config{Fleets: map[string]int{region: 300}, Seed: uint64(k)})
@@ -132,6 +146,7 @@ func TestStatusesByIDKeepsOrderDropsDuplicatesAndReportsMissing(t *testing.T) {
 }
 
 func TestStatusesByIDWithNoIDsMakesNoCall(t *testing.T) {
+	t.Parallel()
 	emu, c := setup(t, emulator.Config{Fleets: map[string]int{region: 10}})
 	got, err := c.StatusesByID(context.Background(), region, []string{})
 	if err != nil {
@@ -143,6 +158,7 @@ func TestStatusesByIDWithNoIDsMakesNoCall(t *testing.T) {
 }
 
 func TestAuthFailureIsNotRetriedAndNamesCodeAndRequestID(t *testing.T) {
+	t.Parallel()
 	emu, c := setup(t, emulator.Config{Fleets: map[string]int{region: 10}},
 		func(cfg *cvm.Config) { cfg.Credentials = auth.Static(secretID, "wrong", "") })
 
@@ -166,6 +182,7 @@ func TestAuthFailureIsNotRetriedAndNamesCodeAndRequestID(t *testing.T) {
 }
 
 func TestThrottlingIsRetried(t *testing.T) {
+	t.Parallel()
 	// The client asks for more than the emulator allows; every RequestLimitExceeded is retried.
 	emu, c := setup(t, emulator.Config{Fleets: map[string]int{region: 1000}, RateLimit: 5},
 		func(cfg *cvm.Config) { cfg.RateLimit = 100 })
@@ -182,6 +199,7 @@ func TestThrottlingIsRetried(t *testing.T) {
 }
 
 func TestNoRetriesFailsOnTheFirstThrottle(t *testing.T) {
+	t.Parallel()
 	_, c := setup(t, emulator.Config{Fleets: map[string]int{region: 1000}, RateLimit: 1},
 		func(cfg *cvm.Config) { cfg.RateLimit, cfg.MaxRetries = 100, 0 })
 	_, err := c.ListStatuses(context.Background(), region)

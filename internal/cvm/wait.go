@@ -36,10 +36,6 @@ type WaitProgress struct {
 	Pending []Status
 }
 
-// deadEnds are the states an instance does not leave on its own: a wait for any other state
-// cannot end well once an instance is in one of them.
-var deadEnds = []string{"LAUNCH_FAILED", "SHUTDOWN", "TERMINATING"}
-
 // WaitForStates polls the states of w.IDs until every one is listed and in one of w.States, and
 // returns them in the order asked for. Each poll reads only the instances not yet in a wanted
 // state, so a wait costs ceil(pending/100) calls per poll. An ID the API does not list yet is
@@ -75,7 +71,7 @@ func (c *Client) WaitForStates(ctx context.Context, w Wait) (Result, error) {
 			_, seen := last[id]
 			switch {
 			case ok && slices.Contains(w.States, state):
-			case ok && slices.Contains(deadEnds, state):
+			case ok && isDeadEnd(state):
 				stuck = append(stuck, Status{ID: id, State: state})
 			case !ok && seen:
 				stuck = append(stuck, Status{ID: id})

@@ -38,10 +38,20 @@ type polls []cvm.WaitProgress
 
 func (p *polls) record(_ context.Context, progress cvm.WaitProgress) { *p = append(*p, progress) }
 
+// ticking records the progress of a wait and moves the emulator's clock by d after each poll: the
+// emulator sees d pass between two polls, however long the machine takes.
+func (p *polls) ticking(clock *emulator.Clock, d time.Duration) func(context.Context, cvm.WaitProgress) {
+	return func(ctx context.Context, progress cvm.WaitProgress) {
+		p.record(ctx, progress)
+		clock.Advance(d)
+	}
+}
+
 // TestWaitPollsOnlyThePendingInstances waits for 150 instances of which 20 are still launching:
 // the first poll reads all 150 in 2 calls, every later one only the pending 20 in 1.
 func TestWaitPollsOnlyThePendingInstances(t *testing.T) {
-	emu, c := setup(t, emulator.Config{Fleets: map[string]int{region: 130}, Seed: 5})
+	t.Parallel()
+	emu, c, clock := setupClocked(t, emulator.Config{Fleets: map[string]int{region: 130}, Seed: 5})
 	var ids []string
 	for _, inst := range emu.Fleet(region) {
 		if err := emu.Put(region, emulator.Instance{ID: inst.ID, State: "RUNNING"}); err != nil {
@@ -49,14 +59,15 @@ func TestWaitPollsOnlyThePendingInstances(t *testing.T) {
 		}
 		ids = append(ids, inst.ID)
 	}
-	// The launching instances are spread through the list, and become RUNNING 100 to 290 ms from now.
+	// The launching instances are spread through the list, and become RUNNING 100 to 290 ms from
+	// now on the emulator's clock, which moves 50 ms a poll: from the third poll to the seventh.
 	for i, id := range launching(t, emu, "new0", 20, func(i int) time.Duration { return time.Duration(100+10*i) * time.Millisecond }) {
 		ids = slices.Insert(ids, i*7, id)
 	}
 
 	var seen polls
 	got, err := c.WaitForStates(context.Background(), cvm.Wait{
-		Region: region, IDs: ids, States: []string{"RUNNING"}, PollInterval: 50 * time.Millisecond, Progress: seen.record,
+		Region: region, IDs: ids, States: []string{"RUNNING"}, PollInterval: time.Millisecond, Progress: seen.ticking(clock, 50*time.Millisecond),
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -68,8 +79,8 @@ func TestWaitPollsOnlyThePendingInstances(t *testing.T) {
 	if !slices.Equal(got.Statuses, want) || len(got.Missing) != 0 {
 		t.Fatalf("the wait returned %v, want every instance RUNNING in the order asked for", got.Statuses)
 	}
-	if len(seen) < 2 || len(seen[0].Pending) != 20 || seen[0].Done != 130 || seen[0].Total != 150 {
-		t.Fatalf("the first poll saw %d done of %d and %d pending, in %d polls; want 130 of 150 and 20, then more polls",
+	if len(seen) != 7 || len(seen[0].Pending) != 20 || seen[0].Done != 130 || seen[0].Total != 150 {
+		t.Fatalf("the first poll saw %d done of %d and %d pending, in %d polls; want 130 of 150 and 20, then 6 more polls",
 			seen[0].Done, seen[0].Total, len(seen[0].Pending), len(seen))
 	}
 	for _, p := range seen[0].Pending {
@@ -88,8 +99,10 @@ func TestWaitPollsOnlyThePendingInstances(t *testing.T) {
 }
 
 func TestWaitForInstancesNotListedYet(t *testing.T) {
-	emu, c := setup(t, emulator.Config{})
-	// ins-late0001 appears after 100 ms, PENDING, and is RUNNING after 200 ms.
+	t.Parallel()
+	emu, c, clock := setupClocked(t, emulator.Config{})
+	// ins-late0001 appears after 100 ms, PENDING, and is RUNNING after 200 ms: at the sixth poll
+	// and the eleventh, on the emulator's clock that moves 20 ms a poll.
 	for _, tr := range []emulator.Transition{
 		{Region: region, Instance: emulator.Instance{ID: "ins-late0001", State: "PENDING"}, After: 100 * time.Millisecond},
 		{Region: region, Instance: emulator.Instance{ID: "ins-late0001", State: "RUNNING"}, After: 200 * time.Millisecond},
@@ -100,7 +113,7 @@ func TestWaitForInstancesNotListedYet(t *testing.T) {
 	}
 	var seen polls
 	got, err := c.WaitForStates(context.Background(), cvm.Wait{
-		Region: region, IDs: []string{"ins-late0001"}, States: []string{"RUNNING", "STOPPED"}, PollInterval: 20 * time.Millisecond, Progress: seen.record,
+		Region: region, IDs: []string{"ins-late0001"}, States: []string{"RUNNING", "STOPPED"}, PollInterval: time.Millisecond, Progress: seen.ticking(clock, 20*time.Millisecond),
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -111,11 +124,15 @@ func TestWaitForInstancesNotListedYet(t *testing.T) {
 	if first := seen[0].Pending; len(first) != 1 || first[0].State != "" {
 		t.Fatalf("the first poll saw %v, want the instance not listed yet", first)
 	}
+	if sixth := seen[5].Pending; len(seen) != 11 || len(sixth) != 1 || sixth[0].State != "PENDING" {
+		t.Fatalf("%d polls, the sixth saw %v; want the instance PENDING at the sixth and RUNNING at the eleventh", len(seen), seen[5].Pending)
+	}
 }
 
 // TestWaitFailsAtOnceOnADeadEnd: an instance in a state it cannot leave on its own, or gone
 // after it was listed, ends the wait at the poll that sees it, not at the deadline.
 func TestWaitFailsAtOnceOnADeadEnd(t *testing.T) {
+	t.Parallel()
 	for _, end := range []emulator.Transition{
 		{Instance: emulator.Instance{State: "LAUNCH_FAILED"}},
 		{Instance: emulator.Instance{State: "SHUTDOWN"}},
@@ -124,7 +141,7 @@ func TestWaitFailsAtOnceOnADeadEnd(t *testing.T) {
 	} {
 		name := end.State + map[bool]string{true: "terminated"}[end.Terminated]
 		t.Run(name, func(t *testing.T) {
-			emu, c := setup(t, emulator.Config{})
+			emu, c, clock := setupClocked(t, emulator.Config{})
 			ids := launching(t, emu, "ok00", 3, func(int) time.Duration { return time.Hour })
 			end.Region, end.ID, end.After = region, ids[1], 100*time.Millisecond
 			if err := emu.Schedule(end); err != nil {
@@ -133,7 +150,7 @@ func TestWaitFailsAtOnceOnADeadEnd(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 			defer cancel()
 			var seen polls
-			_, err := c.WaitForStates(ctx, cvm.Wait{Region: region, IDs: ids, States: []string{"RUNNING"}, PollInterval: 20 * time.Millisecond, Progress: seen.record})
+			_, err := c.WaitForStates(ctx, cvm.Wait{Region: region, IDs: ids, States: []string{"RUNNING"}, PollInterval: time.Millisecond, Progress: seen.ticking(clock, 20*time.Millisecond)})
 			var waitErr *cvm.WaitError
 			if !errors.As(err, &waitErr) || waitErr.TimedOut || !slices.Equal(waitErr.Stuck, []cvm.Status{{ID: ids[1], State: end.State}}) {
 				t.Fatalf("want the wait to fail on %s, got %v", ids[1], err)
@@ -146,15 +163,16 @@ func TestWaitFailsAtOnceOnADeadEnd(t *testing.T) {
 			if !strings.Contains(err.Error(), want) {
 				t.Fatalf("the error says %q, want it to say %q", err, want)
 			}
-			// A poll every 20 ms: a wait that ran to its deadline would have made about 3,000.
-			if len(seen) > 25 {
-				t.Fatalf("the wait went on for %d polls after the instance reached %s", len(seen), state)
+			// The emulator's clock reaches the change at the sixth poll, and the wait ends there.
+			if len(seen) != 6 {
+				t.Fatalf("the wait made %d polls; the instance reached %s at the sixth", len(seen), state)
 			}
 		})
 	}
 }
 
 func TestWaitForADeadEndStateItself(t *testing.T) {
+	t.Parallel()
 	emu, c := setup(t, emulator.Config{})
 	if err := emu.Put(region, emulator.Instance{ID: "ins-failed01", State: "LAUNCH_FAILED"}); err != nil {
 		t.Fatal(err)
@@ -180,24 +198,23 @@ func isolated(t *testing.T, cfg emulator.Config) (emu *emulator.Emulator, c *cvm
 }
 
 // TestWaitEndsAtTheDeadline: a poll that would start after the deadline is not made, so a wait
-// polled once an hour ends at a deadline of 300 ms, and names every instance still pending, the
-// first 20 of them by ID.
+// polled once an hour ends, before its deadline of a minute, after one poll, and names every
+// instance still pending, the first 20 of them by ID.
 func TestWaitEndsAtTheDeadline(t *testing.T) {
+	// Not in parallel: goleak checks every goroutine of the process.
 	defer goleak.VerifyNone(t)
 	emu, c, stop := isolated(t, emulator.Config{})
 	defer stop()
 	ids := append(launching(t, emu, "slow", 24, func(int) time.Duration { return time.Hour }), "ins-never001")
-	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	start := time.Now()
 	_, err := c.WaitForStates(ctx, cvm.Wait{Region: region, IDs: ids, States: []string{"RUNNING"}, PollInterval: time.Hour})
-	elapsed := time.Since(start)
+	if ctx.Err() != nil {
+		t.Fatalf("the wait went on until its deadline: %v", err)
+	}
 	var waitErr *cvm.WaitError
 	if !errors.As(err, &waitErr) || !waitErr.TimedOut || waitErr.Canceled || len(waitErr.Progress.Pending) != 25 {
 		t.Fatalf("want a timed-out wait with 25 instances pending, got %v", err)
-	}
-	if elapsed > 5*time.Second {
-		t.Fatalf("the wait ended %s after it began, with a deadline of 300ms", elapsed)
 	}
 	if !strings.HasPrefix(err.Error(), "The wait ran out of time after ") ||
 		!strings.Contains(err.Error(), "and 1 poll: 25 of 25 instances in ap-guangzhou are not RUNNING yet: ins-slow0000 (PENDING), ins-slow0001 (PENDING)") ||
@@ -212,6 +229,7 @@ func TestWaitEndsAtTheDeadline(t *testing.T) {
 // TestWaitDeadlineDuringACall: the deadline passes while a poll's call is retried; the wait ends
 // with the instances pending and the call it interrupted.
 func TestWaitDeadlineDuringACall(t *testing.T) {
+	// Not in parallel: goleak checks every goroutine of the process.
 	defer goleak.VerifyNone(t)
 	emu, c, stop := isolated(t, emulator.Config{})
 	defer stop()
@@ -221,7 +239,8 @@ func TestWaitDeadlineDuringACall(t *testing.T) {
 		seen.record(ctx, p)
 		emu.SetFaults(emulator.Faults{Throttle: 1}) // every later call is throttled
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	// Two seconds: time enough for the first poll, one call to this machine, on any machine.
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
 	_, err := c.WaitForStates(ctx, cvm.Wait{Region: region, IDs: ids, States: []string{"RUNNING"}, PollInterval: 10 * time.Millisecond, Progress: record})
 	var waitErr *cvm.WaitError
@@ -238,6 +257,7 @@ func TestWaitDeadlineDuringACall(t *testing.T) {
 }
 
 func TestCancelEndsTheWait(t *testing.T) {
+	// Not in parallel: goleak checks every goroutine of the process.
 	defer goleak.VerifyNone(t)
 	emu, c, stop := isolated(t, emulator.Config{})
 	defer stop()
@@ -263,6 +283,7 @@ func TestCancelEndsTheWait(t *testing.T) {
 // TestWaitRetriesThrottlingAndServerErrors: a wait whose calls are throttled and fail with
 // InternalError or a dropped connection retries them as a read does, and finishes.
 func TestWaitRetriesThrottlingAndServerErrors(t *testing.T) {
+	t.Parallel()
 	faults := emulator.Faults{Seed: 3, Throttle: 0.3, InternalError: 0.1, Drop: 0.1}
 	emu, c := setup(t, emulator.Config{Faults: faults}, func(cfg *cvm.Config) { cfg.MaxRetries = 15 })
 	ids := launching(t, emu, "flak", 250, func(i int) time.Duration { return time.Duration(i) * time.Millisecond })
@@ -284,6 +305,7 @@ func TestWaitRetriesThrottlingAndServerErrors(t *testing.T) {
 }
 
 func TestWaitForNothingCallsNothing(t *testing.T) {
+	t.Parallel()
 	emu, c := setup(t, emulator.Config{Fleets: map[string]int{region: 5}})
 	got, err := c.WaitForStates(context.Background(), cvm.Wait{Region: region, IDs: []string{}, States: []string{"RUNNING"}, PollInterval: time.Second})
 	if err != nil || len(got.Statuses) != 0 || emu.Calls("DescribeInstancesStatus") != 0 {
@@ -292,6 +314,7 @@ func TestWaitForNothingCallsNothing(t *testing.T) {
 }
 
 func TestWaitNeedsStatesAndAnInterval(t *testing.T) {
+	t.Parallel()
 	_, c := setup(t, emulator.Config{})
 	for _, w := range []cvm.Wait{
 		{Region: region, IDs: []string{"ins-aaaaaaaa"}, PollInterval: time.Second},

@@ -51,6 +51,7 @@ func clientWithToken(t *testing.T, endpoint, id, key, token string) *cvmapi.Clie
 }
 
 func TestAssumeRoleIssuesKeysThatNeedTheirToken(t *testing.T) {
+	t.Parallel()
 	clock := time.Now()
 	emu, srv := start(t, emulator.Config{
 		Fleets: map[string]int{region: 3},
@@ -89,6 +90,7 @@ func TestAssumeRoleIssuesKeysThatNeedTheirToken(t *testing.T) {
 }
 
 func TestMetadataServiceHandsOutRoleKeys(t *testing.T) {
+	t.Parallel()
 	emu, srv := start(t, emulator.Config{InstanceRoles: []string{"reader"}, RoleKeyLifetime: time.Hour})
 	get := func(path string) (int, []byte) {
 		resp, err := http.Get(srv.URL + "/latest/meta-data/cam/security-credentials/" + path)

@@ -13,6 +13,7 @@ func (e *Emulator) describeInstancesStatus(c call) (map[string]any, *apiError) {
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	e.stats.StatusIDs = append(e.stats.StatusIDs, len(p.InstanceIDs))
 	e.churn(c.region)
 	page, total := e.page(c.region, p.InstanceIDs, nil, offset, limit)
 	set := make([]map[string]string, len(page))

@@ -96,6 +96,7 @@ func wantCode(t *testing.T, err error, code string) {
 }
 
 func TestSignedRequestSucceeds(t *testing.T) {
+	t.Parallel()
 	emu, srv := start(t, emulator.Config{Fleets: map[string]int{region: 5}})
 	resp, err := firstPage(client(t, srv, secretID, secretKey, nil))
 	if err != nil {
@@ -109,6 +110,7 @@ func TestSignedRequestSucceeds(t *testing.T) {
 // TestSignatureCoversRequest changes one thing the signature covers, after signing, and expects
 // the emulator to notice: it recomputes the signature rather than parsing it.
 func TestSignatureCoversRequest(t *testing.T) {
+	t.Parallel()
 	_, srv := start(t, emulator.Config{Fleets: map[string]int{region: 5}})
 	replaceHeader := func(name, old, new string) rewrite {
 		return func(r *http.Request) { r.Header.Set(name, strings.Replace(r.Header.Get(name), old, new, 1)) }
@@ -140,6 +142,7 @@ func TestSignatureCoversRequest(t *testing.T) {
 }
 
 func TestAuthenticationErrors(t *testing.T) {
+	t.Parallel()
 	t.Run("wrong secret key", func(t *testing.T) {
 		_, srv := start(t, emulator.Config{})
 		_, err := firstPage(client(t, srv, secretID, "not-the-key", nil))
@@ -169,6 +172,7 @@ func TestAuthenticationErrors(t *testing.T) {
 }
 
 func TestRequestErrors(t *testing.T) {
+	t.Parallel()
 	emu, srv := start(t, emulator.Config{Fleets: map[string]int{region: 3}})
 	ok := client(t, srv, secretID, secretKey, nil)
 	ids := make([]string, 101)
@@ -211,6 +215,7 @@ func TestRequestErrors(t *testing.T) {
 // TestErrorWireFormat checks what the SDK hides: errors come with HTTP status 200 and the
 // {"Response":{"Error":{...},"RequestId":...}} body.
 func TestErrorWireFormat(t *testing.T) {
+	t.Parallel()
 	_, srv := start(t, emulator.Config{})
 	resp, err := http.Post(srv.URL, "application/json", strings.NewReader(`{}`))
 	if err != nil {
@@ -227,6 +232,7 @@ func TestErrorWireFormat(t *testing.T) {
 }
 
 func TestPaging(t *testing.T) {
+	t.Parallel()
 	emu, srv := start(t, emulator.Config{Fleets: map[string]int{region: 250}, Seed: 7})
 	c := client(t, srv, secretID, secretKey, nil)
 	fleet := emu.Fleet(region)
@@ -282,8 +288,12 @@ func TestPaging(t *testing.T) {
 	})
 }
 
+// TestRateLimit: on a clock that stands still, the bucket never refills, so 8 calls at a rate of
+// 5 are 5 answered and 3 throttled, however long each takes.
 func TestRateLimit(t *testing.T) {
-	emu, srv := start(t, emulator.Config{RateLimit: 5})
+	t.Parallel()
+	clock := emulator.NewClock(time.Now())
+	emu, srv := start(t, emulator.Config{RateLimit: 5, Now: clock.Now})
 	c := client(t, srv, secretID, secretKey, nil)
 	var throttled int
 	for range 8 {
@@ -292,12 +302,20 @@ func TestRateLimit(t *testing.T) {
 			throttled++
 		}
 	}
-	if throttled == 0 || emu.Stats().Throttled != throttled {
-		t.Fatalf("throttled %d of 8 calls beyond a burst of 5 (emulator counted %d)", throttled, emu.Stats().Throttled)
+	if throttled != 3 || emu.Stats().Throttled != throttled {
+		t.Fatalf("throttled %d of 8 calls beyond a burst of 5 (emulator counted %d), want 3", throttled, emu.Stats().Throttled)
+	}
+	// A second later the bucket holds 5 again.
+	clock.Advance(time.Second)
+	for i := range 5 {
+		if _, err := firstPage(c); err != nil {
+			t.Fatalf("call %d of 5 after a second: %v", i+1, err)
+		}
 	}
 }
 
 func TestSeededFleets(t *testing.T) {
+	t.Parallel()
 	cfg := emulator.Config{Fleets: map[string]int{region: 50, "ap-shanghai": 20}, Seed: 3}
 	a, b := emulator.New(cfg), emulator.New(cfg)
 	if !reflect.DeepEqual(a.Fleet(region), b.Fleet(region)) || !reflect.DeepEqual(a.Fleet("ap-shanghai"), b.Fleet("ap-shanghai")) {
@@ -313,6 +331,7 @@ func TestSeededFleets(t *testing.T) {
 }
 
 func TestInjectedFaults(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		faults emulator.Faults
 		kind   string
@@ -339,6 +358,7 @@ func TestInjectedFaults(t *testing.T) {
 }
 
 func TestChurnChangesTheFleetBetweenCalls(t *testing.T) {
+	t.Parallel()
 	emu, srv := start(t, emulator.Config{Fleets: map[string]int{region: 50}, Faults: emulator.Faults{Churn: 1, MaxChurn: 3}})
 	c := client(t, srv, secretID, secretKey, nil)
 	var totals []int64
@@ -365,8 +385,11 @@ func TestChurnChangesTheFleetBetweenCalls(t *testing.T) {
 	}
 }
 
+// TestStatsCountRateAndRequests: on a clock that stands still, four calls fall in one second.
 func TestStatsCountRateAndRequests(t *testing.T) {
-	emu, srv := start(t, emulator.Config{Fleets: map[string]int{region: 5}})
+	t.Parallel()
+	clock := emulator.NewClock(time.Now())
+	emu, srv := start(t, emulator.Config{Fleets: map[string]int{region: 5}, Now: clock.Now})
 	c := client(t, srv, secretID, secretKey, nil)
 	for range 4 {
 		if _, err := firstPage(c); err != nil {
@@ -381,5 +404,16 @@ func TestStatsCountRateAndRequests(t *testing.T) {
 	}
 	if s.LastResponse.Before(s.FirstRequest) {
 		t.Fatal("the last response precedes the first request")
+	}
+	if !slices.Equal(s.StatusIDs, []int{0, 0, 0, 0}) {
+		t.Fatalf("the calls carried %v IDs, want four listings of the region", s.StatusIDs)
+	}
+	// Past a second, a call is in a window of its own.
+	clock.Advance(2 * time.Second)
+	if _, err := firstPage(c); err != nil {
+		t.Fatal(err)
+	}
+	if s := emu.Stats(); s.PeakRate != 4 {
+		t.Fatalf("the peak rate is %d after a call two seconds later, want 4", s.PeakRate)
 	}
 }

@@ -71,7 +71,8 @@ func fleetIn(t *testing.T, emu *emulator.Emulator, prefix string, states ...stri
 // its operation OPERATING; when the operation's time has passed it is STOPPED and SUCCESS, and
 // DescribeInstances reports the RequestId of the call. Start and reboot go the same way.
 func TestOperationsRunAsynchronously(t *testing.T) {
-	clk := &clock{now: time.Now()}
+	t.Parallel()
+	clk := emulator.NewClock(time.Now())
 	emu, srv := start(t, emulator.Config{Now: clk.Now, Operations: emulator.Operations{Duration: 3 * time.Second, Jitter: time.Second, Seed: 1}})
 	c := client(t, srv, secretID, secretKey, nil)
 	ids := fleetIn(t, emu, "async", "RUNNING", "RUNNING")
@@ -89,7 +90,7 @@ func TestOperationsRunAsynchronously(t *testing.T) {
 	if op := latest[ids[0]]; *op.LatestOperation != "StopInstances" || *op.LatestOperationState != "OPERATING" || *op.LatestOperationRequestId != requestID {
 		t.Fatalf("latest operation of %s: %s %s %s, want StopInstances OPERATING %s", ids[0], *op.LatestOperation, *op.LatestOperationState, *op.LatestOperationRequestId, requestID)
 	}
-	clk.advance(4 * time.Second)
+	clk.Advance(4 * time.Second)
 	for _, id := range ids {
 		if got := stateOf(t, emu, id); got != "STOPPED" {
 			t.Fatalf("%s is %s after the operation's time, want STOPPED", id, got)
@@ -105,14 +106,14 @@ func TestOperationsRunAsynchronously(t *testing.T) {
 	if got := stateOf(t, emu, ids[0]); got != "STARTING" {
 		t.Fatalf("%s is %s right after StartInstances, want STARTING", ids[0], got)
 	}
-	clk.advance(4 * time.Second)
+	clk.Advance(4 * time.Second)
 	if err := reboot(c, ids[:1]); err != nil {
 		t.Fatal(err)
 	}
 	if got := stateOf(t, emu, ids[0]); got != "REBOOTING" {
 		t.Fatalf("%s is %s right after RebootInstances, want REBOOTING", ids[0], got)
 	}
-	clk.advance(4 * time.Second)
+	clk.Advance(4 * time.Second)
 	if got := stateOf(t, emu, ids[0]); got != "RUNNING" {
 		t.Fatalf("%s is %s after its reboot, want RUNNING", ids[0], got)
 	}
@@ -140,6 +141,7 @@ func describeInstances(t *testing.T, c *cvmapi.Client, ids []string) map[string]
 // TestOperationsRefuseTheWholeRequest: one instance the operation cannot act on refuses the
 // request with the code the SDK documents for its state, and nothing changes.
 func TestOperationsRefuseTheWholeRequest(t *testing.T) {
+	t.Parallel()
 	emu, srv := start(t, emulator.Config{Prepaid: []string{"ins-prepd000"}})
 	c := client(t, srv, secretID, secretKey, nil)
 	ids := fleetIn(t, emu, "refus", "RUNNING", "STOPPED", "LAUNCH_FAILED", "RESCUE_MODE", "ENTER_SERVICE_LIVE_MIGRATE")
@@ -186,7 +188,8 @@ func TestOperationsRefuseTheWholeRequest(t *testing.T) {
 // TestHeldInstancesAreBusy: while another client's task holds an instance, operations on it are
 // refused with the task's code; afterwards they go through.
 func TestHeldInstancesAreBusy(t *testing.T) {
-	clk := &clock{now: time.Now()}
+	t.Parallel()
+	clk := emulator.NewClock(time.Now())
 	emu, srv := start(t, emulator.Config{Now: clk.Now})
 	c := client(t, srv, secretID, secretKey, nil)
 	ids := fleetIn(t, emu, "heldx", "RUNNING", "RUNNING")
@@ -200,7 +203,7 @@ func TestHeldInstancesAreBusy(t *testing.T) {
 	if err := emu.Hold(region, ids[0], "InternalError", time.Second); err == nil {
 		t.Fatal("Hold accepted a code that does not mean busy")
 	}
-	clk.advance(time.Second)
+	clk.Advance(time.Second)
 	if _, err := stop(c, ids, "", ""); err != nil {
 		t.Fatal(err)
 	}
@@ -209,7 +212,8 @@ func TestHeldInstancesAreBusy(t *testing.T) {
 // TestAShareOfOperationsFails: with a failure rate, that share of instances returns to its former
 // state with LatestOperationState FAILED and an error message; the rest reach the target.
 func TestAShareOfOperationsFails(t *testing.T) {
-	clk := &clock{now: time.Now()}
+	t.Parallel()
+	clk := emulator.NewClock(time.Now())
 	emu, srv := start(t, emulator.Config{Now: clk.Now, Operations: emulator.Operations{Duration: time.Second, FailureRate: 0.3, Seed: 7}})
 	c := client(t, srv, secretID, secretKey, nil)
 	states := make([]string, 100)
@@ -220,7 +224,7 @@ func TestAShareOfOperationsFails(t *testing.T) {
 	if _, err := stop(c, ids, "", ""); err != nil {
 		t.Fatal(err)
 	}
-	clk.advance(time.Second)
+	clk.Advance(time.Second)
 	failed := 0
 	latest := describeInstances(t, c, ids)
 	if len(latest) != len(ids) {
@@ -249,7 +253,8 @@ func TestAShareOfOperationsFails(t *testing.T) {
 // TestOperationsHaveTheirOwnRateLimit: the operations are limited to 10 calls per second each,
 // apart from the 40 of DescribeInstancesStatus.
 func TestOperationsHaveTheirOwnRateLimit(t *testing.T) {
-	clk := &clock{now: time.Now()}
+	t.Parallel()
+	clk := emulator.NewClock(time.Now())
 	emu, srv := start(t, emulator.Config{Now: clk.Now})
 	c := client(t, srv, secretID, secretKey, nil)
 	throttled := 0

@@ -3,6 +3,7 @@ package emulator
 import (
 	"maps"
 	"net/http"
+	"slices"
 	"time"
 )
 
@@ -34,6 +35,10 @@ type Stats struct {
 	Transitions int
 	// Operated counts, per operation action, the instances of the calls it accepted.
 	Operated map[string]int
+	// StatusIDs is the number of InstanceIds of each DescribeInstancesStatus call answered, in
+	// the order answered (0 for a listing of the region), so that tests can tell the polls of a
+	// wait apart.
+	StatusIDs []int
 	// FirstRequest and LastResponse bound the time the emulator was busy.
 	FirstRequest, LastResponse time.Time
 }
@@ -48,6 +53,7 @@ func (e *Emulator) Stats() Stats {
 	s.Tokens = maps.Clone(e.stats.Tokens)
 	s.RequestClients = maps.Clone(e.stats.RequestClients)
 	s.Operated = maps.Clone(e.stats.Operated)
+	s.StatusIDs = slices.Clone(e.stats.StatusIDs)
 	return s
 }
 

@@ -2,35 +2,17 @@ package emulator_test
 
 import (
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/qcloudlabs/terraform-provider-qcloud/internal/emulator"
 )
 
-// clock is a settable emulator clock.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *clock) advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
-
 // TestTransitionsFollowTheEmulatorClock launches two instances: one appears, is PENDING, then
 // RUNNING; the other ends in LAUNCH_FAILED. The API sees each change when the clock reaches it.
 func TestTransitionsFollowTheEmulatorClock(t *testing.T) {
-	clk := &clock{now: time.Now()}
+	t.Parallel()
+	clk := emulator.NewClock(time.Now())
 	emu, srv := start(t, emulator.Config{
 		Fleets: map[string]int{region: 3},
 		Now:    clk.Now,
@@ -66,7 +48,7 @@ func TestTransitionsFollowTheEmulatorClock(t *testing.T) {
 		{2 * time.Second, "ins-launch02=LAUNCH_FAILED ins-launch01=RUNNING"},
 		{time.Hour / 60, "ins-launch02=LAUNCH_FAILED ins-launch01=RUNNING"},
 	} {
-		clk.advance(step.advance)
+		clk.Advance(step.advance)
 		if got := states(); got != step.want {
 			t.Fatalf("after %s more: the API lists %q, want %q", step.advance, got, step.want)
 		}
@@ -85,13 +67,14 @@ func TestTransitionsFollowTheEmulatorClock(t *testing.T) {
 	if got := states(); !strings.HasSuffix(got, "ins-launch01=RUNNING") {
 		t.Fatalf("a transition happened before it was due: %q", got)
 	}
-	clk.advance(time.Second)
+	clk.Advance(time.Second)
 	if got := states(); !strings.HasSuffix(got, "ins-launch01=STOPPED") {
 		t.Fatalf("a due transition was not made: %q", got)
 	}
 }
 
 func TestScheduleRefusesImpossibleTransitions(t *testing.T) {
+	t.Parallel()
 	emu, _ := start(t, emulator.Config{})
 	for name, tr := range map[string]emulator.Transition{
 		"malformed ID":   {Region: region, Instance: emulator.Instance{ID: "i-123", State: "RUNNING"}},
@@ -111,7 +94,8 @@ func TestScheduleRefusesImpossibleTransitions(t *testing.T) {
 }
 
 func TestTerminatedTransitionRemovesTheInstance(t *testing.T) {
-	clk := &clock{now: time.Now()}
+	t.Parallel()
+	clk := emulator.NewClock(time.Now())
 	emu, _ := start(t, emulator.Config{Now: clk.Now})
 	if err := emu.Put(region, emulator.Instance{ID: "ins-doomed01", State: "RUNNING"}); err != nil {
 		t.Fatal(err)
@@ -122,7 +106,7 @@ func TestTerminatedTransitionRemovesTheInstance(t *testing.T) {
 	if len(emu.Fleet(region)) != 1 {
 		t.Fatal("the instance was terminated before its time")
 	}
-	clk.advance(time.Second)
+	clk.Advance(time.Second)
 	if fleet := emu.Fleet(region); len(fleet) != 0 {
 		t.Fatalf("the terminated instance is still listed: %v", fleet)
 	}

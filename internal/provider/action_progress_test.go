@@ -15,6 +15,7 @@ import (
 // TestActionProgressRepeatsWhileSilent: while an operation waits longer than the heartbeat
 // between two reports, the last message is repeated; nothing is sent once the action returns.
 func TestActionProgressRepeatsWhileSilent(t *testing.T) {
+	t.Parallel()
 	var mu sync.Mutex
 	var sent []string
 	p := newActionProgress(cvm.Stop, func(e action.InvokeProgressEvent) {
@@ -45,6 +46,7 @@ func TestActionProgressRepeatsWhileSilent(t *testing.T) {
 
 // TestProgressMessages: what each phase of an operation says.
 func TestProgressMessages(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		op   cvm.Op
 		p    cvm.OperationProgress

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"os"
 	"strconv"
 	"time"
 
@@ -16,8 +15,8 @@ import (
 // the log. The keys come from the first source that has them: the provider arguments or their
 // environment variables, then the tccli profile, then the CAM role of the CVM instance; with a
 // role to assume, they then sign STS AssumeRole, whose temporary keys sign everything else.
-func resolveCredentials(config qcloudProviderModel, profile tccliProfile, role auth.Role, endpoints apiEndpoints, region string) (auth.Credentials, string, error) {
-	base, source, err := baseCredentials(config, profile, endpoints.metadata)
+func resolveCredentials(config qcloudProviderModel, env environment, profile tccliProfile, role auth.Role, endpoints apiEndpoints, region string) (auth.Credentials, string, error) {
+	base, source, err := baseCredentials(config, env, profile, endpoints.metadata)
 	if err != nil || role.ARN == "" {
 		return base, source, err
 	}
@@ -26,10 +25,10 @@ func resolveCredentials(config qcloudProviderModel, profile tccliProfile, role a
 	return auth.AssumedRole(base, role, sts), source + ", then assume_role " + role.ARN, nil
 }
 
-func baseCredentials(config qcloudProviderModel, profile tccliProfile, metadataEndpoint string) (auth.Credentials, string, error) {
-	id := valueOrEnv(config.SecretID, envSecretID, "")
-	key := valueOrEnv(config.SecretKey, envSecretKey, "")
-	token := valueOrEnv(config.SecurityToken, envSecurityToken, "")
+func baseCredentials(config qcloudProviderModel, env environment, profile tccliProfile, metadataEndpoint string) (auth.Credentials, string, error) {
+	id := env.or(config.SecretID, envSecretID, "")
+	key := env.or(config.SecretKey, envSecretKey, "")
+	token := env.or(config.SecurityToken, envSecurityToken, "")
 	switch {
 	case id != "" && key != "":
 		return auth.Static(id, key, token), "secret_id and secret_key", nil
@@ -50,7 +49,7 @@ func baseCredentials(config qcloudProviderModel, profile tccliProfile, metadataE
 			profile.Name, envProfile, profile.CredentialFile(), profile.Name, envSharedCredentialsDir)
 	}
 
-	if role := valueOrEnv(config.CAMRoleName, envCAMRoleName, ""); role != "" {
+	if role := env.or(config.CAMRoleName, envCAMRoleName, ""); role != "" {
 		return auth.CAMRole(metadataEndpoint, role), "CAM role " + role, nil
 	}
 	return nil, "", errors.New(noCredentialsMessage(profile))
@@ -70,23 +69,23 @@ An assume_role block (or %s) then exchanges those keys for a role's.`,
 
 // roleToAssume is the assume_role block with its environment variables and defaults applied; its
 // ARN is empty when no role is to be assumed.
-func roleToAssume(block *assumeRoleModel) (auth.Role, error) {
+func roleToAssume(block *assumeRoleModel, env environment) (auth.Role, error) {
 	if block == nil {
 		block = &assumeRoleModel{}
 	}
 	role := auth.Role{
-		ARN:         valueOrEnv(block.RoleARN, envAssumeRoleARN, ""),
-		SessionName: valueOrEnv(block.SessionName, envAssumeRoleSessionName, defaultSessionName),
+		ARN:         env.or(block.RoleARN, envAssumeRoleARN, ""),
+		SessionName: env.or(block.SessionName, envAssumeRoleSessionName, defaultSessionName),
 		Duration:    defaultSessionDuration * time.Second,
 		Policy:      block.Policy.ValueString(),
-		ExternalID:  valueOrEnv(block.ExternalID, envAssumeRoleExternalID, ""),
+		ExternalID:  env.or(block.ExternalID, envAssumeRoleExternalID, ""),
 	}
 	if !block.SessionDuration.IsNull() {
 		role.Duration = time.Duration(block.SessionDuration.ValueInt64()) * time.Second
-	} else if env := os.Getenv(envAssumeRoleSessionDuration); env != "" {
-		seconds, err := strconv.Atoi(env)
+	} else if duration := env(envAssumeRoleSessionDuration); duration != "" {
+		seconds, err := strconv.Atoi(duration)
 		if err != nil || seconds < 1 || seconds > maxSessionDuration {
-			return role, fmt.Errorf("%s is %q; it must be a number of seconds from 1 to %d", envAssumeRoleSessionDuration, env, maxSessionDuration)
+			return role, fmt.Errorf("%s is %q; it must be a number of seconds from 1 to %d", envAssumeRoleSessionDuration, duration, maxSessionDuration)
 		}
 		role.Duration = time.Duration(seconds) * time.Second
 	}

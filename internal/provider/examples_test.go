@@ -309,6 +309,7 @@ var examples = map[string]example{
 // TestAccExamples applies every example under examples/ on its own, as a user would copy it from
 // the documentation, against an emulator seeded to show its point, and checks that it shows it.
 func TestAccExamples(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	found := exampleNames(t)
 	for name := range examples {
@@ -318,6 +319,7 @@ func TestAccExamples(t *testing.T) {
 	}
 	for _, name := range found {
 		t.Run(name, func(t *testing.T) {
+			t.Parallel()
 			ex, ok := examples[name]
 			if !ok {
 				t.Fatalf("the example %s is not checked: add it to examples", name)

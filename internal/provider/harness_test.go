@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
@@ -22,10 +23,36 @@ import (
 	"github.com/qcloudlabs/terraform-provider-qcloud/internal/emulator"
 )
 
-// testProviders runs the provider in the test process, for every test step's Terraform CLI.
-var testProviders = map[string]func() (tfprotov6.ProviderServer, error){
-	"qcloud": providerserver.NewProtocol6WithError(New("test")()),
+// testProviders runs the provider in the test process, for every test step's Terraform CLI, in
+// an environment with no TENCENTCLOUD_* variable.
+var testProviders = providersWithEnv(nil)
+
+// providersWithEnv runs the provider in the test process in an environment of its own: vars, and
+// no ~/.tccli unless vars name another folder. Each test passes its own, so that tests of
+// environment variables run in parallel and none sees the developer's.
+func providersWithEnv(vars map[string]string) map[string]func() (tfprotov6.ProviderServer, error) {
+	return map[string]func() (tfprotov6.ProviderServer, error){
+		"qcloud": func() (tfprotov6.ProviderServer, error) {
+			return providerserver.NewProtocol6WithError(New("test", envOf(vars))())()
+		},
+	}
 }
+
+// envOf is an environment that holds vars, and no tccli folder unless vars name one.
+func envOf(vars map[string]string) environment {
+	return func(name string) string {
+		if value, ok := vars[name]; ok {
+			return value
+		}
+		if name == envSharedCredentialsDir {
+			return noTccli()
+		}
+		return ""
+	}
+}
+
+// noTccli is a tccli folder that does not exist, in place of the developer's ~/.tccli.
+func noTccli() string { return filepath.Join(testDir, "no-tccli") }
 
 const (
 	testSecretID  = "AKIDacceptancetest"
@@ -37,12 +64,13 @@ const (
 var testDir string
 
 // liveEnv is the TENCENTCLOUD_* environment the tests started with, which TestMain clears; the
-// live test puts it back.
+// live test gives it to its provider.
 var liveEnv = map[string]string{}
 
-// TestMain makes the tests hermetic: they see no TENCENTCLOUD_* variable of the developer's
-// and no ~/.tccli, and Terraform reads a CLI configuration of their own, not the user's (which
-// may hold dev_overrides, or be a file that does not exist).
+// TestMain makes the tests hermetic: the provider binaries that the CLI tests build see no
+// TENCENTCLOUD_* variable of the developer's and no ~/.tccli (the in-process providers get an
+// environment of their own), and Terraform reads a CLI configuration of their own, not the
+// user's (which may hold dev_overrides, or be a file that does not exist).
 func TestMain(m *testing.M) {
 	for _, kv := range os.Environ() {
 		if name, value, _ := strings.Cut(kv, "="); strings.HasPrefix(name, "TENCENTCLOUD_") {
@@ -62,23 +90,31 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	os.Setenv("TF_CLI_CONFIG_FILE", cliConfig)
-	os.Setenv(envSharedCredentialsDir, filepath.Join(dir, "no-tccli"))
+	os.Setenv(envSharedCredentialsDir, noTccli())
 	code := m.Run()
 	os.RemoveAll(dir)
 	os.Exit(code)
 }
 
-// startEmulator serves an emulator of cfg (which accepts the test keys) for the test's length.
-func startEmulator(t *testing.T, cfg emulator.Config) (*emulator.Emulator, *httptest.Server) {
+// startEmulator serves an emulator of cfg (which accepts the test keys) for the test's length;
+// wrap, if given, goes in front of it.
+func startEmulator(t *testing.T, cfg emulator.Config, wrap ...func(http.Handler) http.Handler) (*emulator.Emulator, *httptest.Server) {
 	t.Helper()
 	emu := newEmulator(cfg)
-	return emu, serve(t, emu)
+	return emu, serve(t, wrapped(emu, wrap))
+}
+
+func wrapped(h http.Handler, wrap []func(http.Handler) http.Handler) http.Handler {
+	for _, w := range wrap {
+		h = w(h)
+	}
+	return h
 }
 
 // startLaunching is startEmulator with launches that begin when the emulator answers its first
 // call rather than when it starts, so that the first read sees each at its beginning however long
-// Terraform takes to get there.
-func startLaunching(t *testing.T, cfg emulator.Config, launches []emulator.Transition) (*emulator.Emulator, *httptest.Server) {
+// Terraform takes to get there. wrap, if given, goes in front of the emulator.
+func startLaunching(t *testing.T, cfg emulator.Config, launches []emulator.Transition, wrap ...func(http.Handler) http.Handler) (*emulator.Emulator, *httptest.Server) {
 	t.Helper()
 	emu := newEmulator(cfg)
 	var once sync.Once
@@ -89,10 +125,28 @@ func startLaunching(t *testing.T, cfg emulator.Config, launches []emulator.Trans
 			}
 		}
 	}
+	h := wrapped(emu, wrap)
 	return emu, serve(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		once.Do(launch)
-		emu.ServeHTTP(w, r)
+		h.ServeHTTP(w, r)
 	}))
+}
+
+// clockStepping gives cfg a clock that stands still but for step after each answer to action,
+// and returns the handler that moves it, to put in front of the emulator. Scheduled transitions
+// and operations then end between the same two calls on any machine, however long Terraform
+// takes between them.
+func clockStepping(action string, step time.Duration, cfg emulator.Config) (emulator.Config, func(http.Handler) http.Handler) {
+	clock := emulator.NewClock(time.Now())
+	cfg.Now = clock.Now
+	return cfg, func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			next.ServeHTTP(w, r)
+			if r.Header.Get("X-TC-Action") == action {
+				clock.Advance(step)
+			}
+		})
+	}
 }
 
 // newEmulator is an emulator of cfg that accepts the test keys.

@@ -15,11 +15,7 @@ const (
 )
 
 // instanceStates are the states DescribeInstancesStatus documents.
-var instanceStates = []string{
-	"PENDING", "LAUNCH_FAILED", "RUNNING", "STOPPED", "STARTING", "STOPPING", "REBOOTING",
-	"SHUTDOWN", "TERMINATING", "ENTER_RESCUE_MODE", "RESCUE_MODE", "EXIT_RESCUE_MODE",
-	"ENTER_SERVICE_LIVE_MIGRATE", "SERVICE_LIVE_MIGRATE", "EXIT_SERVICE_LIVE_MIGRATE",
-}
+var instanceStates = cvm.States()
 
 // instanceIDForm says what a CVM instance ID looks like.
 const instanceIDForm = "ins- followed by 8 lowercase letters or digits, such as ins-r8hr2upy"

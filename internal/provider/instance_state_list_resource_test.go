@@ -93,7 +93,7 @@ func (f afterQuery) CheckQuery(_ context.Context, _ querycheck.CheckQueryRequest
 func TestAccCVMInstanceStateListResource_query(t *testing.T) {
 	emu, srv := startEmulator(t, emulator.Config{Fleets: map[string]int{testRegion: 250}, Seed: 7})
 	fleet := emu.Fleet(testRegion)
-	resource.UnitTest(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviders,
 		TerraformVersionChecks:   withListResources,
 		Steps: []resource.TestStep{
@@ -139,7 +139,7 @@ func TestAccCVMInstanceStateListResource_limit(t *testing.T) {
 			},
 		}
 	}
-	resource.UnitTest(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviders,
 		TerraformVersionChecks:   withListResources,
 		Steps: []resource.TestStep{
@@ -155,6 +155,7 @@ func TestAccCVMInstanceStateListResource_limit(t *testing.T) {
 // one resource, per instance found; a plan of them imports every instance, and changes only those
 // caught on their way to a state.
 func TestAccCVMInstanceStateListResource_generateConfig(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	skipWithout(t, c, listResources)
 	emu, srv := startEmulator(t, emulator.Config{Operations: quickOperations})
@@ -185,7 +186,7 @@ func TestAccCVMInstanceStateListResource_errors(t *testing.T) {
 	refused := func(block string, want *regexp.Regexp) resource.TestStep {
 		return resource.TestStep{Query: true, Config: block, ExpectError: want}
 	}
-	resource.UnitTest(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviders,
 		TerraformVersionChecks:   withListResources,
 		Steps: []resource.TestStep{
@@ -194,16 +195,14 @@ func TestAccCVMInstanceStateListResource_errors(t *testing.T) {
 			refused(listBlock("none", `config { instance_states = [] }`), errorMatching("instance_states", "list must contain at least 1 elements")),
 			refused(listBlock("twice", `config { instance_states = ["RUNNING", "RUNNING"] }`), errorMatching("Duplicate List Value", `duplicate values of: "RUNNING"`)),
 			refused(listBlock("empty", `config { region = "" }`), errorMatching("region", "string length must be at least 1")),
-		},
-	})
-	if got := emu.Stats().Requests; got != 0 {
-		t.Fatalf("%d requests reached the emulator before the blocks were valid", got)
-	}
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testProviders,
-		TerraformVersionChecks:   withListResources,
-		Steps: []resource.TestStep{
-			{Config: providerBlock(srv)},
+			{
+				PreConfig: func() {
+					if got := emu.Stats().Requests; got != 0 {
+						t.Fatalf("%d requests reached the emulator before the blocks were valid", got)
+					}
+				},
+				Config: providerBlock(srv),
+			},
 			refused(listBlock("elsewhere", `config { region = "ap-nowhere" }`), errorMatching(
 				"Unable to list the CVM instances of ap-nowhere", "UnsupportedRegion: The region ap-nowhere is not supported. (RequestId", "Check the region")),
 		},

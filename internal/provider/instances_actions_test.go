@@ -65,7 +65,7 @@ func TestAccCVMInstancesActions_stopStartReboot(t *testing.T) {
 	running := putInstances(t, emu, "runng", 250, "RUNNING")
 	all := append(slices.Clone(running), putInstances(t, emu, "stopd", 30, "STOPPED")...)
 	rebooted := all[100:150]
-	resource.UnitTest(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviders,
 		TerraformVersionChecks:   withActions,
 		Steps: []resource.TestStep{
@@ -115,7 +115,7 @@ func TestAccCVMInstancesActions_refusedBeforeAnyCall(t *testing.T) {
 	emu, srv := startEmulator(t, emulator.Config{Operations: quickOperations})
 	running := putInstances(t, emu, "runng", 120, "RUNNING")
 	stopped := putInstances(t, emu, "stopd", 1, "STOPPED")
-	resource.UnitTest(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviders,
 		TerraformVersionChecks:   withActions,
 		Steps: []resource.TestStep{
@@ -166,7 +166,7 @@ func TestAccCVMInstancesActions_otherClients(t *testing.T) {
 		}
 		emu.ServeHTTP(w, r)
 	}))
-	resource.UnitTest(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviders,
 		TerraformVersionChecks:   withActions,
 		Steps: []resource.TestStep{{
@@ -194,7 +194,7 @@ func TestAccCVMInstancesActions_otherClients(t *testing.T) {
 func TestAccCVMInstancesActions_stopChargingRefused(t *testing.T) {
 	emu, srv := startEmulator(t, emulator.Config{Operations: quickOperations, Prepaid: []string{"ins-prepd001"}})
 	ids := putInstances(t, emu, "prepd", 3, "RUNNING")
-	resource.UnitTest(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviders,
 		TerraformVersionChecks:   withActions,
 		Steps: []resource.TestStep{{
@@ -215,7 +215,7 @@ func TestAccCVMInstancesActions_stopChargingRefused(t *testing.T) {
 func TestAccCVMInstancesActions_timeout(t *testing.T) {
 	emu, srv := startEmulator(t, emulator.Config{Operations: emulator.Operations{Duration: time.Hour}})
 	ids := putInstances(t, emu, "slows", 25, "RUNNING")
-	resource.UnitTest(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviders,
 		TerraformVersionChecks:   withActions,
 		Steps: []resource.TestStep{{
@@ -230,7 +230,10 @@ func TestAccCVMInstancesActions_timeout(t *testing.T) {
 
 // TestAccCVMInstancesActions_validation: arguments are checked at plan time, before any call.
 func TestAccCVMInstancesActions_validation(t *testing.T) {
+	t.Parallel()
 	emu, srv := startEmulator(t, emulator.Config{})
+	// After every case, which run in parallel.
+	t.Cleanup(func() { noOperations(t, emu) })
 	for _, tc := range []struct {
 		name, action, args string
 		want               *regexp.Regexp
@@ -243,7 +246,7 @@ func TestAccCVMInstancesActions_validation(t *testing.T) {
 		{"stopped_mode on start", "qcloud_cvm_start_instances", `instance_ids = ["ins-aaaaaaaa"]` + "\n" + `stopped_mode = "KEEP_CHARGING"`, errorMatching(`"stopped_mode" is not expected here`)},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			resource.UnitTest(t, resource.TestCase{
+			resource.ParallelTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: testProviders,
 				TerraformVersionChecks:   withActions,
 				Steps: []resource.TestStep{{
@@ -253,7 +256,6 @@ func TestAccCVMInstancesActions_validation(t *testing.T) {
 			})
 		})
 	}
-	noOperations(t, emu)
 }
 
 // TestAccCVMInstancesActions_invokeShowsProgress invokes the stop action with
@@ -261,10 +263,14 @@ func TestAccCVMInstancesActions_validation(t *testing.T) {
 // while it waits, and, with a seeded 20% of stops failing, an error that names every instance
 // whose stop failed with the API's message; every other instance is STOPPED.
 func TestAccCVMInstancesActions_invokeShowsProgress(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	skipWithout(t, c, actions)
-	emu, srv := startEmulator(t, emulator.Config{Operations: emulator.Operations{
+	// The clock moves a second per DescribeInstancesStatus call, and a stop takes 2 to 3 s: the
+	// read and the first poll (two calls each) see every instance still STOPPING.
+	cfg, stepClock := clockStepping("DescribeInstancesStatus", time.Second, emulator.Config{Operations: emulator.Operations{
 		Duration: 2 * time.Second, Jitter: time.Second, FailureRate: 0.2, Seed: 5}})
+	emu, srv := startEmulator(t, cfg, stepClock)
 	ids := putInstances(t, emu, "night", 120, "RUNNING")
 	dir := workDir(t, srv, fmt.Sprintf(`
 action "qcloud_cvm_stop_instances" "nightly" {
@@ -332,7 +338,7 @@ func TestAccCVMInstancesActions_callRefused(t *testing.T) {
 		}
 		emu.ServeHTTP(w, r)
 	}))
-	resource.UnitTest(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviders,
 		TerraformVersionChecks:   withActions,
 		Steps: []resource.TestStep{{

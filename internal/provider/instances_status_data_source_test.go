@@ -39,7 +39,7 @@ func hclList(ids []string) string {
 func TestAccCVMInstancesStatusDataSource_listsEveryInstanceSortedByID(t *testing.T) {
 	// 237 is not a multiple of the page size: the last page is short.
 	emu, srv := startEmulator(t, emulator.Config{Fleets: map[string]int{testRegion: 237, "ap-shanghai": 9}, Seed: 1})
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviders,
 		Steps: []resource.TestStep{{
 			Config:            providerBlock(srv) + `data "qcloud_cvm_instances_status" "test" {}`,
@@ -75,7 +75,7 @@ func TestAccCVMInstancesStatusDataSource_readsIDsInOrderWithMissingAndDuplicates
 	}
 	ids = append(ids, ids[5], ids[140], missing[0])
 
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviders,
 		Steps: []resource.TestStep{{
 			Config:            providerBlock(srv) + `data "qcloud_cvm_instances_status" "test" { instance_ids = ` + hclList(ids) + ` }`,
@@ -86,7 +86,7 @@ func TestAccCVMInstancesStatusDataSource_readsIDsInOrderWithMissingAndDuplicates
 
 func TestAccCVMInstancesStatusDataSource_noIDsReadsNothingAndCallsNothing(t *testing.T) {
 	emu, srv := startEmulator(t, emulator.Config{Fleets: map[string]int{testRegion: 20}})
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviders,
 		Steps: []resource.TestStep{{
 			Config:            providerBlock(srv) + `data "qcloud_cvm_instances_status" "test" { instance_ids = [] }`,
@@ -110,7 +110,7 @@ func TestAccCVMInstancesStatusDataSource_filtersByState(t *testing.T) {
 	running := inStates(fleet, "RUNNING")[0]
 	ids := []string{running.ID, stopped[0].ID, "ins-zzzzzzzz"}
 
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviders,
 		Steps: []resource.TestStep{
 			{
@@ -139,7 +139,7 @@ func TestAccCVMInstancesStatusDataSource_filtersByState(t *testing.T) {
 
 func TestAccCVMInstancesStatusDataSource_regionOverridesTheProvider(t *testing.T) {
 	emu, srv := startEmulator(t, emulator.Config{Fleets: map[string]int{testRegion: 30, "ap-shanghai": 12}, Seed: 4})
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviders,
 		Steps: []resource.TestStep{{
 			Config:            providerBlock(srv) + `data "qcloud_cvm_instances_status" "test" { region = "ap-shanghai" }`,
@@ -151,7 +151,7 @@ func TestAccCVMInstancesStatusDataSource_regionOverridesTheProvider(t *testing.T
 func TestAccCVMInstancesStatusDataSource_malformedIDAtPlan(t *testing.T) {
 	emu, srv := startEmulator(t, emulator.Config{Fleets: map[string]int{testRegion: 3}})
 	good := emu.Fleet(testRegion)[0].ID
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviders,
 		Steps: []resource.TestStep{{
 			Config: providerBlock(srv) + `data "qcloud_cvm_instances_status" "test" {
@@ -167,7 +167,7 @@ func TestAccCVMInstancesStatusDataSource_malformedIDAtPlan(t *testing.T) {
 
 func TestAccCVMInstancesStatusDataSource_unknownStateAtPlan(t *testing.T) {
 	_, srv := startEmulator(t, emulator.Config{})
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviders,
 		Steps: []resource.TestStep{{
 			// The typo in the state is the point of the test.
@@ -179,7 +179,7 @@ func TestAccCVMInstancesStatusDataSource_unknownStateAtPlan(t *testing.T) {
 
 func TestAccCVMInstancesStatusDataSource_malformedReadTimeout(t *testing.T) {
 	_, srv := startEmulator(t, emulator.Config{})
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviders,
 		Steps: []resource.TestStep{{
 			Config:      providerBlock(srv) + `data "qcloud_cvm_instances_status" "test" { timeouts = { read = "soon" } }`,
@@ -190,7 +190,7 @@ func TestAccCVMInstancesStatusDataSource_malformedReadTimeout(t *testing.T) {
 
 func TestAccCVMInstancesStatusDataSource_wrongSecretKeyShowsTheAPIError(t *testing.T) {
 	_, srv := startEmulator(t, emulator.Config{Fleets: map[string]int{testRegion: 3}})
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviders,
 		Steps: []resource.TestStep{{
 			Config: providerBlockWithoutKeys(srv, `secret_id = "`+testSecretID+`"`, `secret_key = "not-the-key"`) +
@@ -203,7 +203,7 @@ func TestAccCVMInstancesStatusDataSource_wrongSecretKeyShowsTheAPIError(t *testi
 
 func TestAccCVMInstancesStatusDataSource_readTimeout(t *testing.T) {
 	_, srv := startEmulator(t, emulator.Config{Fleets: map[string]int{testRegion: 3}, Latency: 5 * time.Second})
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviders,
 		Steps: []resource.TestStep{{
 			Config: providerBlock(srv) + `data "qcloud_cvm_instances_status" "test" {
@@ -218,11 +218,8 @@ func TestAccCVMInstancesStatusDataSource_live(t *testing.T) {
 	if liveEnv[envSecretID] == "" || liveEnv[envSecretKey] == "" || os.Getenv("QCLOUD_ACC_LIVE") != "1" {
 		t.Skip("live test against the real Tencent Cloud API: set QCLOUD_ACC_LIVE=1, " + envSecretID + " and " + envSecretKey + " to run it")
 	}
-	for name, value := range liveEnv {
-		t.Setenv(name, value)
-	}
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testProviders,
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: providersWithEnv(liveEnv),
 		Steps: []resource.TestStep{{
 			Config: `data "qcloud_cvm_instances_status" "test" {}`,
 			ConfigStateChecks: []statecheck.StateCheck{

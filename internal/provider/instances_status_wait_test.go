@@ -2,11 +2,7 @@ package provider
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
-	"regexp"
 	"slices"
-	"strconv"
 	"testing"
 	"time"
 
@@ -52,66 +48,15 @@ func allRunning(ids []string) []emulator.Instance {
 	return instances
 }
 
-// expectFleetRunning checks that the emulator's fleet has each of ids RUNNING, as the state of a
-// finished wait says.
-func expectFleetRunning(t *testing.T, emu *emulator.Emulator, ids []string) {
-	t.Helper()
-	states := map[string]string{}
-	for _, inst := range emu.Fleet(testRegion) {
-		states[inst.ID] = inst.State
-	}
-	for _, id := range ids {
-		if states[id] != "RUNNING" {
-			t.Fatalf("the emulator has %s in %q, not RUNNING", id, states[id])
-		}
-	}
-}
-
-// waitLog captures the provider's INFO log of the test: Terraform runs the provider in the test
-// process, whose log goes to the file that TF_LOG_PATH_MASK names. The CLI's own log is off.
-func waitLog(t *testing.T) (read func() string) {
-	dir := t.TempDir()
-	t.Setenv("TF_LOG", "INFO")
-	t.Setenv("TF_ACC_LOG", "OFF")
-	t.Setenv("TF_LOG_PATH_MASK", filepath.Join(dir, "%s.log"))
-	return func() string {
-		entries, _ := filepath.Glob(filepath.Join(dir, "*.log"))
-		var all string
-		for _, e := range entries {
-			b, err := os.ReadFile(e)
-			if err != nil {
-				t.Fatal(err)
-			}
-			all += string(b)
-		}
-		return all
-	}
-}
-
-var (
-	readyLine   = regexp.MustCompile(`CVM instances ready: .*`)
-	waitingLine = regexp.MustCompile(`Waiting for CVM instances: .*`)
-)
-
-// logField is the integer value of key=value in a log line.
-func logField(t *testing.T, line, key string) int {
-	t.Helper()
-	m := regexp.MustCompile(`\b` + key + `=(\d+)`).FindStringSubmatch(line)
-	if m == nil {
-		t.Fatalf("the log line has no %s: %s", key, line)
-	}
-	n, _ := strconv.Atoi(m[1])
-	return n
-}
-
 // TestAccCVMInstancesStatusDataSource_waitsForLaunchingInstances waits for 150 instances of
-// which 20 are still launching. Each read of the data source costs 2 calls for its first poll
-// over all 150, then 1 per poll over the pending 20; the polls are counted from the provider's
-// INFO log, one line per poll.
+// which 20 are still launching. Each read of the data source polls all 150 in 2 calls first, then
+// only the pending in 1 call per poll; the emulator's record of the IDs each call carried shows
+// the polls. Its clock moves a second per call, so the launches end between the same polls
+// however long the machine takes between two calls.
 func TestAccCVMInstancesStatusDataSource_waitsForLaunchingInstances(t *testing.T) {
-	log := waitLog(t)
 	transitions, launched := launching("new0", 20, "RUNNING", func(i int) time.Duration { return 2*time.Second + time.Duration(i)*100*time.Millisecond })
-	emu, srv := startLaunching(t, emulator.Config{Fleets: map[string]int{testRegion: 130}, Seed: 21}, transitions)
+	cfg, stepClock := clockStepping("DescribeInstancesStatus", time.Second, emulator.Config{Fleets: map[string]int{testRegion: 130}, Seed: 21})
+	emu, srv := startLaunching(t, cfg, transitions, stepClock)
 	var ids []string
 	for _, inst := range emu.Fleet(testRegion) {
 		if err := emu.Put(testRegion, emulator.Instance{ID: inst.ID, State: "RUNNING"}); err != nil {
@@ -123,46 +68,68 @@ func TestAccCVMInstancesStatusDataSource_waitsForLaunchingInstances(t *testing.T
 		ids = slices.Insert(ids, i*6, id)
 	}
 
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviders,
 		Steps: []resource.TestStep{{
 			Config:            providerBlock(srv) + waitData(hclList(ids), untilRunning),
 			ConfigStateChecks: expectRead(allRunning(ids), nil),
 		}},
 	})
-	expectFleetRunning(t, emu, ids)
+	if err := expectFleetIn(emu, ids, "RUNNING")(nil); err != nil {
+		t.Fatal(err)
+	}
 
-	text := log()
-	waiting, ready := waitingLine.FindAllString(text, -1), readyLine.FindAllString(text, -1)
-	if len(ready) == 0 || len(waiting) == 0 {
-		t.Fatalf("the log shows %d polls that waited and %d reads that finished:\n%s", len(waiting), len(ready), text)
-	}
-	if first := waiting[0]; logField(t, first, "pending") != 20 || logField(t, first, "done") != 130 || logField(t, first, "calls") != 2 {
-		t.Fatalf("the first poll did not find 130 of 150 ready and 20 pending in 2 calls: %s", first)
-	}
 	// Terraform reads the data source on every plan of the step; only the first read waits.
-	calls := 0
-	for i, line := range ready {
-		polls := logField(t, line, "poll")
-		if got, want := logField(t, line, "calls"), 2+(polls-1); got != want {
-			t.Fatalf("read %d made %d calls in %d polls, want 2 + 1 per later poll = %d: %s", i+1, got, polls, want, line)
-		}
-		if i == 0 && polls < 2 {
-			t.Fatalf("the first read did not wait: %s", line)
-		}
-		calls += logField(t, line, "calls")
+	reads := readsOf(t, emu.Stats().StatusIDs, len(ids))
+	first := reads[0]
+	if len(first) < 2 || first[0] != len(launched) {
+		t.Fatalf("the first read polled %v after its first poll of all %d; want the %d launching instances, then fewer", first, len(ids), len(launched))
 	}
-	if got := emu.Calls("DescribeInstancesStatus"); got != calls {
-		t.Fatalf("the emulator answered %d calls, the %d reads logged %d", got, len(ready), calls)
+	for i := 1; i < len(first); i++ {
+		if first[i] > first[i-1] {
+			t.Fatalf("the first read polled %v: a poll read more instances than were pending after the one before", first)
+		}
 	}
-	t.Logf("%d reads; the first: %s", len(ready), ready[0])
+	for i, read := range reads[1:] {
+		if len(read) != 0 {
+			t.Fatalf("read %d polled %v after its first poll, though every instance was RUNNING", i+2, read)
+		}
+	}
+}
+
+// readsOf splits the IDs each DescribeInstancesStatus call carried into the reads of a wait over
+// total instances: each read starts with a poll of all of them, in batches of 100 and one of the
+// rest, and goes on with a poll of the pending ones per call, fewer than that rest. It returns,
+// for each read, the size of each poll after the first.
+func readsOf(t *testing.T, calls []int, total int) [][]int {
+	t.Helper()
+	batch := func(n int) bool { return n == 100 || n == total%100 }
+	var reads [][]int
+	for len(calls) > 0 {
+		carried := 0
+		for len(calls) > 0 && carried < total && batch(calls[0]) {
+			carried, calls = carried+calls[0], calls[1:]
+		}
+		if carried != total {
+			t.Fatalf("a read began with a poll of %d IDs, not of all %d in batches of 100", carried, total)
+		}
+		var polls []int
+		for len(calls) > 0 && !batch(calls[0]) {
+			polls, calls = append(polls, calls[0]), calls[1:]
+		}
+		reads = append(reads, polls)
+	}
+	if len(reads) == 0 {
+		t.Fatal("no read was made")
+	}
+	return reads
 }
 
 func TestAccCVMInstancesStatusDataSource_waitFailsAtOnceOnLaunchFailed(t *testing.T) {
 	transitions, ids := launching("boot", 3, "RUNNING", func(int) time.Duration { return time.Second })
 	failed, failedIDs := launching("fail", 1, "LAUNCH_FAILED", func(int) time.Duration { return 2 * time.Second })
 	emu, srv := startLaunching(t, emulator.Config{}, append(transitions, failed...))
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviders,
 		Steps: []resource.TestStep{{
 			Config: providerBlock(srv) + waitData(hclList(append(ids, failedIDs...)), untilRunning, `timeouts = { read = "10m" }`),
@@ -181,7 +148,7 @@ func TestAccCVMInstancesStatusDataSource_waitFailsAtOnceOnLaunchFailed(t *testin
 func TestAccCVMInstancesStatusDataSource_waitTimesOut(t *testing.T) {
 	transitions, ids := launching("slow", 1, "RUNNING", func(int) time.Duration { return time.Hour })
 	_, srv := startLaunching(t, emulator.Config{Fleets: map[string]int{testRegion: 5}}, transitions)
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviders,
 		Steps: []resource.TestStep{{
 			Config: providerBlock(srv) + waitData(hclList(append(ids, "ins-unknown1")), untilRunning, `timeouts = { read = "3s" }`),
@@ -193,6 +160,7 @@ func TestAccCVMInstancesStatusDataSource_waitTimesOut(t *testing.T) {
 }
 
 func TestAccCVMInstancesStatusDataSource_waitForIsValidatedAtPlan(t *testing.T) {
+	t.Parallel()
 	emu, srv := startEmulator(t, emulator.Config{Fleets: map[string]int{testRegion: 3}})
 	cases := map[string]struct {
 		config  string
@@ -219,16 +187,19 @@ func TestAccCVMInstancesStatusDataSource_waitForIsValidatedAtPlan(t *testing.T) 
 			message: []string{`of at least 1s, not "often"`},
 		},
 	}
+	// After every case, which run in parallel.
+	t.Cleanup(func() {
+		if calls := emu.Calls("DescribeInstancesStatus"); calls != 0 {
+			t.Errorf("configurations rejected at plan made %d API calls", calls)
+		}
+	})
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			resource.Test(t, resource.TestCase{
+			resource.ParallelTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: testProviders,
 				Steps:                    []resource.TestStep{{Config: providerBlock(srv) + tc.config, ExpectError: errorMatching(tc.message...)}},
 			})
 		})
-	}
-	if calls := emu.Calls("DescribeInstancesStatus"); calls != 0 {
-		t.Fatalf("configurations rejected at plan made %d API calls", calls)
 	}
 }
 
@@ -238,7 +209,7 @@ func TestAccCVMInstancesStatusDataSource_waitForIsValidatedAtPlan(t *testing.T) 
 func TestAccCVMInstancesStatusDataSource_waitForIDsKnownAfterApply(t *testing.T) {
 	transitions, ids := launching("late", 3, "RUNNING", func(i int) time.Duration { return 2*time.Second + time.Duration(i)*time.Second })
 	emu, srv := startLaunching(t, emulator.Config{Fleets: map[string]int{testRegion: 10}}, transitions)
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviders,
 		Steps: []resource.TestStep{{
 			Config: providerBlock(srv) + `
@@ -257,13 +228,15 @@ resource "terraform_data" "after_the_wait" {
 			ConfigStateChecks: expectRead(allRunning(ids), nil),
 		}},
 	})
-	expectFleetRunning(t, emu, ids)
+	if err := expectFleetIn(emu, ids, "RUNNING")(nil); err != nil {
+		t.Fatal(err)
+	}
 }
 
 func TestAccCVMInstancesStatusDataSource_stateCountsMatchTheFleet(t *testing.T) {
 	emu, srv := startEmulator(t, emulator.Config{Fleets: map[string]int{testRegion: 400}, Seed: 8})
 	fleet := emu.Fleet(testRegion)
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviders,
 		Steps: []resource.TestStep{
 			{

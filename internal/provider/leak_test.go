@@ -68,6 +68,7 @@ func (w *wireRecorder) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 // and every request signature in Terraform's and the provider's logs, in the output and in the
 // state. As a control, the same logs must name the action and every RequestId.
 func TestAccProvider_nothingLeaks(t *testing.T) {
+	t.Parallel()
 	const secretKey = "leak-test-secret-key-0f3a9c"
 	const roleARN = "qcs::cam::uin/100000000001:roleName/reader"
 	emu := emulator.New(emulator.Config{

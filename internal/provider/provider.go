@@ -33,6 +33,8 @@ var (
 // qcloudProvider is the qcloud provider; version is set by the release build.
 type qcloudProvider struct {
 	version string
+	// env is where the provider reads the environment variables its arguments fall back to.
+	env environment
 	// actionLimits replaces the API's documented per-action rate limits; only the benchmarks set
 	// it, to measure the provider's own cost against an emulator without limits.
 	actionLimits map[string]float64
@@ -90,10 +92,11 @@ func providerDataOf(data any) (*providerData, diag.Diagnostics) {
 	return d, diags
 }
 
-// New returns a constructor of the provider at version.
-func New(version string) func() provider.Provider {
+// New returns a constructor of the provider at version, which reads the environment variables
+// its arguments fall back to with getenv: os.Getenv in the provider's binary.
+func New(version string, getenv func(name string) string) func() provider.Provider {
 	return func() provider.Provider {
-		return &qcloudProvider{version: version}
+		return &qcloudProvider{version: version, env: getenv}
 	}
 }
 
@@ -245,7 +248,7 @@ func (p *qcloudProvider) Configure(ctx context.Context, req provider.ConfigureRe
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	c, diags := resolveClientConfig(config)
+	c, diags := resolveClientConfig(config, p.env)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return

@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"fmt"
 	"net"
-	"os"
 	"regexp"
 	"strings"
 
@@ -63,13 +62,17 @@ type apiEndpoints struct {
 	metadata string
 }
 
-// valueOrEnv returns the configured value, else the environment variable's, else def. An empty
+// environment reads the environment variables the provider falls back to: os.Getenv in the
+// provider's binary, a map in tests, so that no test has to change the process's environment.
+type environment func(name string) string
+
+// or returns the configured value, else the environment variable name's, else def. An empty
 // value counts as unset, wherever it comes from.
-func valueOrEnv(v types.String, env, def string) string {
+func (env environment) or(v types.String, name, def string) string {
 	if s := v.ValueString(); s != "" {
 		return s
 	}
-	if s := os.Getenv(env); s != "" {
+	if s := env(name); s != "" {
 		return s
 	}
 	return def
@@ -77,7 +80,7 @@ func valueOrEnv(v types.String, env, def string) string {
 
 // resolveClientConfig resolves the provider block step by step: endpoints, the role to assume,
 // the tccli profile, the region, then the credentials, which need all of those.
-func resolveClientConfig(config qcloudProviderModel) (clientConfig, diag.Diagnostics) {
+func resolveClientConfig(config qcloudProviderModel, env environment) (clientConfig, diag.Diagnostics) {
 	c := clientConfig{maxRetries: defaultMaxRetries}
 	if !config.RateLimit.IsNull() {
 		c.rateLimit = config.RateLimit.ValueFloat64()
@@ -86,23 +89,23 @@ func resolveClientConfig(config qcloudProviderModel) (clientConfig, diag.Diagnos
 		c.maxRetries = int(config.MaxRetries.ValueInt64())
 	}
 
-	endpoints, diags := resolveEndpoints(config)
+	endpoints, diags := resolveEndpoints(config, env)
 	c.endpoints = endpoints
-	role, err := roleToAssume(config.AssumeRole)
+	role, err := roleToAssume(config.AssumeRole, env)
 	if err != nil {
 		diags.AddAttributeError(path.Root("assume_role"), "Invalid assume_role", err.Error())
 	}
 	diags.Append(plainHTTPWarning(endpoints, role)...)
 
-	profile, err := chosenProfile(config)
+	profile, err := chosenProfile(config, env)
 	if err != nil {
 		diags.AddAttributeError(path.Root("shared_credentials_dir"), "Unable to locate the tccli profile", err.Error())
 		return c, diags
 	}
 	var regionDiags diag.Diagnostics
-	c.region, regionDiags = resolveRegion(config.Region, profile)
+	c.region, regionDiags = resolveRegion(config.Region, profile, env)
 	diags.Append(regionDiags...)
-	c.credentials, c.credentialSource, err = resolveCredentials(config, profile, role, endpoints, c.region)
+	c.credentials, c.credentialSource, err = resolveCredentials(config, env, profile, role, endpoints, c.region)
 	if err != nil {
 		diags.AddError("No usable Tencent Cloud credentials", err.Error())
 	}
@@ -110,21 +113,21 @@ func resolveClientConfig(config qcloudProviderModel) (clientConfig, diag.Diagnos
 }
 
 // resolveEndpoints derives the scheme and every endpoint from protocol, domain and endpoints.
-func resolveEndpoints(config qcloudProviderModel) (apiEndpoints, diag.Diagnostics) {
+func resolveEndpoints(config qcloudProviderModel, env environment) (apiEndpoints, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	var e apiEndpoints
-	switch protocol := strings.ToUpper(valueOrEnv(config.Protocol, envProtocol, "HTTPS")); protocol {
+	switch protocol := strings.ToUpper(env.or(config.Protocol, envProtocol, "HTTPS")); protocol {
 	case "HTTPS", "HTTP":
 		e.scheme = strings.ToLower(protocol)
 	default:
 		diags.AddAttributeError(path.Root("protocol"), "Invalid protocol",
-			fmt.Sprintf("%s is %q; it must be HTTPS or HTTP.", envProtocol, os.Getenv(envProtocol)))
+			fmt.Sprintf("%s is %q; it must be HTTPS or HTTP.", envProtocol, env(envProtocol)))
 	}
 	var overrides endpointsModel
 	if config.Endpoints != nil {
 		overrides = *config.Endpoints
 	}
-	domain := valueOrEnv(config.Domain, envDomain, defaultDomain)
+	domain := env.or(config.Domain, envDomain, defaultDomain)
 	e.cvm = cmp.Or(overrides.CVM.ValueString(), "cvm."+domain)
 	e.sts = cmp.Or(overrides.STS.ValueString(), "sts."+domain)
 	e.metadata = cmp.Or(overrides.Metadata.ValueString(), auth.DefaultMetadataEndpoint)
@@ -160,9 +163,9 @@ func plainHTTPWarning(e apiEndpoints, role auth.Role) diag.Diagnostics {
 
 // resolveRegion is the configured region, else the environment's, else the tccli profile's, else
 // the default.
-func resolveRegion(configured types.String, profile tccliProfile) (string, diag.Diagnostics) {
+func resolveRegion(configured types.String, profile tccliProfile, env environment) (string, diag.Diagnostics) {
 	var diags diag.Diagnostics
-	region := valueOrEnv(configured, envRegion, "")
+	region := env.or(configured, envRegion, "")
 	if region == "" {
 		var err error
 		region, err = profile.Region()

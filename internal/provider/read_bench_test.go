@@ -49,9 +49,9 @@ func BenchmarkReadDataSource(b *testing.B) {
 // far as the emulator's.
 func configuredServer(b *testing.B, srv *httptest.Server) tfprotov6.ProviderServer {
 	ctx := context.Background()
-	server := providerserver.NewProtocol6(&qcloudProvider{version: "bench", actionLimits: map[string]float64{"DescribeInstancesStatus": 1e6}})()
+	server := providerserver.NewProtocol6(&qcloudProvider{version: "bench", env: envOf(nil), actionLimits: map[string]float64{"DescribeInstancesStatus": 1e6}})()
 	var schemaResp provider.SchemaResponse
-	New("bench")().Schema(ctx, provider.SchemaRequest{}, &schemaResp)
+	New("bench", envOf(nil))().Schema(ctx, provider.SchemaRequest{}, &schemaResp)
 	schemaType := schemaResp.Schema.Type().TerraformType(ctx).(tftypes.Object)
 	attrs := nullAttributes(schemaType)
 	attrs["secret_id"] = tftypes.NewValue(tftypes.String, testSecretID)

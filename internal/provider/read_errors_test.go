@@ -17,6 +17,7 @@ import (
 // TestAccCVMInstancesStatusDataSource_readErrorsSayWhatToDo shows the message of each way a read can fail: what happened,
 // with the API's code and RequestId where there is one, and what to do.
 func TestAccCVMInstancesStatusDataSource_readErrorsSayWhatToDo(t *testing.T) {
+	t.Parallel()
 	gateway := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		http.Error(w, "<html><h1>502 Bad Gateway</h1></html>", http.StatusBadGateway)
 	}))
@@ -62,7 +63,7 @@ func TestAccCVMInstancesStatusDataSource_readErrorsSayWhatToDo(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			_, srv := startEmulator(t, emulator.Config{Fleets: map[string]int{testRegion: 5}, Faults: tc.faults})
-			resource.Test(t, resource.TestCase{
+			resource.ParallelTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: testProviders,
 				Steps:                    []resource.TestStep{{Config: tc.config(srv), ExpectError: errorMatching(append([]string{"Unable to read CVM instance states"}, tc.message...)...)}},
 			})
@@ -73,6 +74,7 @@ func TestAccCVMInstancesStatusDataSource_readErrorsSayWhatToDo(t *testing.T) {
 // TestCVMInstancesStatusDataSource_canceledReadSaysSo shows the message of a read that Terraform
 // canceled (an interrupt) while it waited to retry: it says so, not that retries ran out.
 func TestCVMInstancesStatusDataSource_canceledReadSaysSo(t *testing.T) {
+	t.Parallel()
 	err := &cvm.Error{Action: "DescribeInstancesStatus", Region: testRegion, Request: "page at offset 0 (limit 100)", Attempts: 2,
 		Canceled: true, Code: "RequestLimitExceeded", Message: "too many requests", RequestID: "req-1"}
 	detail := readErrorDetail(err, time.Minute)
@@ -85,6 +87,7 @@ func TestCVMInstancesStatusDataSource_canceledReadSaysSo(t *testing.T) {
 // TestCVMInstancesStatusDataSource_canceledWaitSaysSo shows the message of a wait that Terraform
 // canceled: which instances were not there yet, and that nothing was set.
 func TestCVMInstancesStatusDataSource_canceledWaitSaysSo(t *testing.T) {
+	t.Parallel()
 	err := &cvm.WaitError{
 		Wait:     cvm.Wait{Region: testRegion, States: []string{"RUNNING"}},
 		Progress: cvm.WaitProgress{Poll: 3, Elapsed: 12 * time.Second, Total: 4, Done: 3, Pending: []cvm.Status{{ID: "ins-new00001", State: "PENDING"}}},
