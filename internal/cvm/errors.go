@@ -31,7 +31,7 @@ func (e *Error) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s in %s failed on the %s", e.Action, e.Region, e.Request)
 	if e.Attempts > 0 {
-		fmt.Fprintf(&b, " after %d %s", e.Attempts, plural(e.Attempts, "attempt", "attempts"))
+		fmt.Fprintf(&b, " after %d %s", e.Attempts, Plural(e.Attempts, "attempt", "attempts"))
 	}
 	if e.TimedOut {
 		b.WriteString(", when its time ran out")
@@ -117,7 +117,8 @@ func truncate(s string, n int) string {
 	return s[:n] + fmt.Sprintf("... (%d more bytes)", len(s)-n)
 }
 
-func plural(n int, one, many string) string {
+// Plural is one or many, as n says: the messages of this package and of the provider count with it.
+func Plural(n int, one, many string) string {
 	if n == 1 {
 		return one
 	}

@@ -2,7 +2,6 @@ package cvm
 
 import (
 	"context"
-	"fmt"
 	"slices"
 )
 
@@ -28,7 +27,8 @@ type Search struct {
 //
 // As in ListStatuses, a pass that reads to the end while TotalCount changes is followed by
 // another (at most maxPasses in all), which finds only the instances not found yet; when no pass
-// holds still, the warnings say that instances created or terminated meanwhile may be missing.
+// holds still, the warning says so: every instance any pass saw was found once, and instances
+// created or terminated meanwhile may have been found or not.
 func (c *Client) Find(ctx context.Context, s Search, found func(Status) bool) (warnings []string, err error) {
 	if s.Limit <= 0 || (s.States != nil && len(s.States) == 0) {
 		return nil, nil
@@ -109,12 +109,4 @@ func (f *finder) pass(ctx context.Context, action string, read pager) (totals []
 		total = pages[n-1].total
 	}
 	return totals, nil
-}
-
-// fleetChanged is the warning of a listing whose TotalCount never held still during a pass; what
-// names the instances listed, such as "The instances of ap-guangzhou".
-func fleetChanged(what string, totals []int) string {
-	return fmt.Sprintf("%s changed during the read: TotalCount moved between %d and %d in each of %d passes. "+
-		"The result holds every instance any pass saw, each once; instances created or terminated during the read "+
-		"may be listed or not.", what, slices.Min(totals), slices.Max(totals), maxPasses)
 }

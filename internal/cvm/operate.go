@@ -55,14 +55,14 @@ type operand struct {
 // ledger is the account of one operation under way: where each of its instances stands, and
 // the polls and calls made so far.
 type ledger struct {
-	c     *Client
-	o     Operation
-	spec  opSpec
-	ids   []string
+	c        *Client
+	o        Operation
+	spec     opSpec
+	ids      []string
 	operands map[string]*operand
-	start time.Time
-	polls int
-	calls map[string]int
+	start    time.Time
+	polls    int
+	calls    map[string]int
 }
 
 // Operate carries out o: it reads the instances' states, leaves alone those already at the target

@@ -45,18 +45,18 @@ func (e *OperationError) Error() string {
 	switch {
 	case len(e.Unknown) > 0:
 		return fmt.Sprintf("Cannot %s the instances: %d of %d %s not exist in %s: %s. Nothing was changed.",
-			o.Op, len(e.Unknown), total, plural(len(e.Unknown), "does", "do"), o.Region, listFirst(e.Unknown, func(id string) string { return id }))
+			o.Op, len(e.Unknown), total, Plural(len(e.Unknown), "does", "do"), o.Region, listFirst(e.Unknown, func(id string) string { return id }))
 	case len(e.Unreachable) > 0:
 		why := "an instance does not leave " + oneOf(deadEnds) + " on its own"
 		if o.Op == Reboot {
 			why = "only RUNNING instances can be rebooted"
 		}
 		return fmt.Sprintf("Cannot %s %d of %d %s in %s: %s; %s. Nothing was changed.",
-			o.Op, len(e.Unreachable), total, plural(total, "instance", "instances"), o.Region, listStatuses(e.Unreachable, ""), why)
+			o.Op, len(e.Unreachable), total, Plural(total, "instance", "instances"), o.Region, listStatuses(e.Unreachable, ""), why)
 	}
 	if len(e.Failed) > 0 {
 		parts = append(parts, fmt.Sprintf("Failed to %s %d of %d %s in %s: %s",
-			o.Op, len(e.Failed), total, plural(total, "instance", "instances"), o.Region, groupFailures(e.Failed)))
+			o.Op, len(e.Failed), total, Plural(total, "instance", "instances"), o.Region, groupFailures(e.Failed)))
 	}
 	if e.TimedOut || e.Canceled {
 		ended := "ran out of time"
@@ -64,8 +64,8 @@ func (e *OperationError) Error() string {
 			ended = "was canceled"
 		}
 		parts = append(parts, fmt.Sprintf("The %s %s after %s and %d %s: %d of %d %s in %s %s not %s yet: %s",
-			o.Op, ended, e.Result.Elapsed.Round(time.Second/10), e.Result.Polls, plural(e.Result.Polls, "poll", "polls"),
-			len(e.Pending), total, plural(total, "instance", "instances"), o.Region, plural(len(e.Pending), "is", "are"),
+			o.Op, ended, e.Result.Elapsed.Round(time.Second/10), e.Result.Polls, Plural(e.Result.Polls, "poll", "polls"),
+			len(e.Pending), total, Plural(total, "instance", "instances"), o.Region, Plural(len(e.Pending), "is", "are"),
 			target, listFailures(e.Pending)))
 	}
 	if e.Err != nil {
@@ -78,9 +78,9 @@ func (e *OperationError) Error() string {
 			other = ""
 		}
 		if o.Op == Reboot {
-			parts = append(parts, fmt.Sprintf("%s%d %s %s", other, got, plural(got, "instance was", "instances were"), o.Op.Done()))
+			parts = append(parts, fmt.Sprintf("%s%d %s %s", other, got, Plural(got, "instance was", "instances were"), o.Op.Done()))
 		} else {
-			parts = append(parts, fmt.Sprintf("%s%d %s %s", other, got, plural(got, "instance is", "instances are"), target))
+			parts = append(parts, fmt.Sprintf("%s%d %s %s", other, got, Plural(got, "instance is", "instances are"), target))
 		}
 	}
 	return strings.Join(parts, ". ") + "."
@@ -124,7 +124,7 @@ func describeFailure(f Failure, requestIDs []string) string {
 		s = f.Code + ": " + s
 	}
 	if len(requestIDs) > 0 {
-		s += fmt.Sprintf(" (%s %s)", plural(len(requestIDs), "RequestId", "RequestIds"), strings.Join(requestIDs, ", "))
+		s += fmt.Sprintf(" (%s %s)", Plural(len(requestIDs), "RequestId", "RequestIds"), strings.Join(requestIDs, ", "))
 	}
 	return s
 }

@@ -48,8 +48,8 @@ func (p *pacer) wait(ctx context.Context) error {
 	return p.limiter.Wait(ctx)
 }
 
-// throttled records a RequestLimitExceeded answer.
-func (p *pacer) throttled() {
+// slowDown halves the pace after a RequestLimitExceeded answer.
+func (p *pacer) slowDown() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.limiter.SetLimit(p.rate / 2)

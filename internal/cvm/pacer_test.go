@@ -13,8 +13,8 @@ import (
 func TestPacerHalvesAfterThrottlingAndRecovers(t *testing.T) {
 	t.Parallel()
 	p := newPacer(40)
-	p.throttled()
-	p.throttled()
+	p.slowDown()
+	p.slowDown()
 	if got := p.limiter.Limit(); got != 20 {
 		t.Fatalf("after throttling the pace is %v per second, want 20", got)
 	}

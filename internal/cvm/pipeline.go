@@ -53,7 +53,7 @@ func call[T any](ctx context.Context, c *Client, r request, send sendFunc[T]) (T
 			return zero, newError(ctx, r, attempt, err, false)
 		}
 		if throttled(err) {
-			pace.throttled()
+			pace.slowDown()
 		}
 		if !sleep(ctx, backoff(attempt)) {
 			return zero, newError(ctx, r, attempt, err, true)

@@ -182,3 +182,12 @@ func sortedStatuses(found map[string]Status) []Status {
 func batchCount(n int) int {
 	return (n + pageSize - 1) / pageSize
 }
+
+// fleetChanged is the warning of a listing read maxPasses times whose TotalCount moved in every
+// pass (a pass in which it held still would have been the answer, with no warning); what names
+// the instances listed, such as "The instances of ap-guangzhou".
+func fleetChanged(what string, totals []int) string {
+	return fmt.Sprintf("%s changed during the read: TotalCount moved between %d and %d in each of %d passes. "+
+		"The result holds every instance any pass saw, each once; instances created or terminated during the read "+
+		"may be listed or not.", what, slices.Min(totals), slices.Max(totals), maxPasses)
+}

@@ -139,7 +139,7 @@ func (e *WaitError) Error() string {
 	p := e.Progress
 	if len(e.Stuck) > 0 {
 		fmt.Fprintf(&b, "%d of %d %s in %s will never be %s: %s. An instance does not leave %s on its own",
-			len(e.Stuck), p.Total, plural(p.Total, "instance", "instances"), e.Wait.Region, wanted,
+			len(e.Stuck), p.Total, Plural(p.Total, "instance", "instances"), e.Wait.Region, wanted,
 			listStatuses(e.Stuck, "no longer exists"), oneOf(deadEnds))
 	} else {
 		ended := "The wait ran out of time"
@@ -147,8 +147,8 @@ func (e *WaitError) Error() string {
 			ended = "The wait was canceled"
 		}
 		fmt.Fprintf(&b, "%s after %s and %d %s: %d of %d %s in %s %s not %s yet: %s", ended, p.Elapsed.Round(time.Second/10),
-			p.Poll, plural(p.Poll, "poll", "polls"), len(p.Pending), p.Total, plural(p.Total, "instance", "instances"),
-			e.Wait.Region, plural(len(p.Pending), "is", "are"), wanted, listStatuses(p.Pending, "not listed yet"))
+			p.Poll, Plural(p.Poll, "poll", "polls"), len(p.Pending), p.Total, Plural(p.Total, "instance", "instances"),
+			e.Wait.Region, Plural(len(p.Pending), "is", "are"), wanted, listStatuses(p.Pending, "not listed yet"))
 	}
 	if e.Err != nil {
 		fmt.Fprintf(&b, ". The last call: %s", e.Err)

@@ -21,13 +21,10 @@ import (
 // each (the i-th after delay(i)), and returns their IDs.
 func launching(t testing.TB, emu *emulator.Emulator, prefix string, n int, delay func(i int) time.Duration) []string {
 	t.Helper()
-	ids := make([]string, n)
-	for i := range ids {
-		ids[i] = fmt.Sprintf("ins-%s%04d", prefix, i)
-		for _, tr := range emulator.Launch(region, ids[i], "RUNNING", delay(i)) {
-			if err := emu.Schedule(tr); err != nil {
-				t.Fatal(err)
-			}
+	transitions, ids := emulator.Launches(region, prefix, n, "RUNNING", delay)
+	for _, tr := range transitions {
+		if err := emu.Schedule(tr); err != nil {
+			t.Fatal(err)
 		}
 	}
 	return ids

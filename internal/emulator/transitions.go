@@ -90,6 +90,19 @@ func (e *Emulator) applyDue() {
 	e.pending = slices.Delete(e.pending, 0, n)
 }
 
+// Launches are the transitions of n instances launched now, named ins-<prefix><index> with the
+// index in 4 digits (a prefix of 4 characters makes a valid ID): each is listed at once as PENDING
+// and ends in state, the i-th after after(i). It returns them with the IDs, in order.
+func Launches(region, prefix string, n int, state string, after func(i int) time.Duration) ([]Transition, []string) {
+	var transitions []Transition
+	ids := make([]string, n)
+	for i := range ids {
+		ids[i] = fmt.Sprintf("ins-%s%04d", prefix, i)
+		transitions = append(transitions, Launch(region, ids[i], state, after(i))...)
+	}
+	return transitions, ids
+}
+
 // Launch is the transitions of an instance launched now: listed at once as PENDING, it ends in
 // state (RUNNING, or LAUNCH_FAILED for a launch that fails) after the given time.
 func Launch(region, id, state string, after time.Duration) []Transition {

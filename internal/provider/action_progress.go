@@ -50,7 +50,7 @@ func (p *actionProgress) report(ctx context.Context, o cvm.OperationProgress) {
 func (p *actionProgress) finished(r cvm.OperationResult) {
 	op := p.op
 	total := len(r.Changed) + len(r.Skipped)
-	msg := fmt.Sprintf("%s %d of %d %s in %s", op.Done(), total, total, pluralize(total, "instance"), r.Elapsed.Round(time.Second/10))
+	msg := fmt.Sprintf("%s %d of %d %s in %s", op.Done(), total, total, cvm.Plural(total, "instance", "instances"), r.Elapsed.Round(time.Second/10))
 	if len(r.Skipped) > 0 {
 		msg += fmt.Sprintf(" (%d were %s already)", len(r.Skipped), op.Target())
 	}
@@ -90,7 +90,7 @@ func (p *actionProgress) stop() {
 func progressMessage(op cvm.Op, o cvm.OperationProgress) string {
 	switch o.Phase {
 	case cvm.PhaseRead:
-		msg := fmt.Sprintf("read %d %s", o.Total, pluralize(o.Total, "instance"))
+		msg := fmt.Sprintf("read %d %s", o.Total, cvm.Plural(o.Total, "instance", "instances"))
 		if o.Skipped > 0 {
 			msg += fmt.Sprintf(": %d %s already", o.Skipped, op.Target())
 		}
@@ -100,9 +100,9 @@ func progressMessage(op cvm.Op, o cvm.OperationProgress) string {
 		return msg
 	case cvm.PhaseSent:
 		calls := o.Calls[op.Action()]
-		return fmt.Sprintf("sent %s for %d %s (%d %s so far)", op.Action(), o.Sent, pluralize(o.Sent, "instance"), calls, pluralize(calls, "call"))
+		return fmt.Sprintf("sent %s for %d %s (%d %s so far)", op.Action(), o.Sent, cvm.Plural(o.Sent, "instance", "instances"), calls, cvm.Plural(calls, "call", "calls"))
 	}
-	msg := fmt.Sprintf("%s %d of %d %s", op.Done(), o.Done, o.Total, pluralize(o.Total, "instance"))
+	msg := fmt.Sprintf("%s %d of %d %s", op.Done(), o.Done, o.Total, cvm.Plural(o.Total, "instance", "instances"))
 	var notes []string
 	if len(o.Pending) > 0 {
 		notes = append(notes, countStates(o.Pending))

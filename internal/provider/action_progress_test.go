@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"slices"
-	"sync"
 	"testing"
 	"time"
 
@@ -14,33 +13,27 @@ import (
 
 // TestActionProgressRepeatsWhileSilent: while an operation waits longer than the heartbeat
 // between two reports, the last message is repeated; nothing is sent once the action returns.
+// The test waits for the repeats themselves, not for a time in which they should come.
 func TestActionProgressRepeatsWhileSilent(t *testing.T) {
 	t.Parallel()
-	var mu sync.Mutex
-	var sent []string
-	p := newActionProgress(cvm.Stop, func(e action.InvokeProgressEvent) {
-		mu.Lock()
-		defer mu.Unlock()
-		sent = append(sent, e.Message)
-	}, 40*time.Millisecond)
+	sent := make(chan string, 100)
+	const heartbeat = 10 * time.Millisecond
+	p := newActionProgress(cvm.Stop, func(e action.InvokeProgressEvent) { sent <- e.Message }, heartbeat)
 	p.report(context.Background(), cvm.OperationProgress{Phase: cvm.PhasePoll, Total: 1000, Done: 340,
 		Pending: append(slices.Repeat([]cvm.Status{{State: "STOPPING"}}, 657), slices.Repeat([]cvm.Status{{State: "RUNNING"}}, 3)...)})
-	time.Sleep(150 * time.Millisecond)
-	p.stop()
-	mu.Lock()
-	n := len(sent)
-	mu.Unlock()
-	time.Sleep(100 * time.Millisecond)
-
-	mu.Lock()
-	defer mu.Unlock()
-	if n < 3 || len(sent) != n {
-		t.Fatalf("sent %d messages in 150 ms at a 40 ms heartbeat, then %d more after stop", n, len(sent)-n)
-	}
-	for _, msg := range sent {
-		if msg != "stopped 340 of 1000 instances (657 STOPPING, 3 RUNNING)" {
+	// The report, then three repeats of it.
+	for range 4 {
+		if msg := <-sent; msg != "stopped 340 of 1000 instances (657 STOPPING, 3 RUNNING)" {
 			t.Fatalf("sent %q", msg)
 		}
+	}
+	p.stop()
+	// stop holds the lock that every send takes: a repeat under way has been sent by now, and no
+	// other can start. Whatever is in the channel came before stop returned.
+	before := len(sent)
+	time.Sleep(5 * heartbeat)
+	if after := len(sent); after != before {
+		t.Fatalf("%d messages were sent after stop", after-before)
 	}
 }
 

@@ -26,12 +26,3 @@ resource "terraform_data" %[2]q {
 }
 `, actionType, trigger, strings.Join(args, "\n    "))
 }
-
-// idList is ids as an HCL list.
-func idList(ids []string) string {
-	quoted := make([]string, len(ids))
-	for i, id := range ids {
-		quoted[i] = fmt.Sprintf("%q", id)
-	}
-	return "[" + strings.Join(quoted, ", ") + "]"
-}

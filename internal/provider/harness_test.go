@@ -273,3 +273,12 @@ func errorMatching(parts ...string) *regexp.Regexp {
 }
 
 const listAll = `data "qcloud_cvm_instances_status" "test" {}`
+
+// hclList is ids as an HCL list.
+func hclList(ids []string) string {
+	quoted := make([]string, len(ids))
+	for i, id := range ids {
+		quoted[i] = fmt.Sprintf("%q", id)
+	}
+	return "[" + strings.Join(quoted, ", ") + "]"
+}

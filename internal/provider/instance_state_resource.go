@@ -192,7 +192,7 @@ func (r *instanceStateResource) converge(ctx context.Context, plan instanceState
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	if _, err := r.data.client.Operate(ctx, o); err != nil {
-		diags.AddError(fmt.Sprintf("Unable to %s CVM instance %s", o.Op, o.IDs[0]), operationError(err, o.Op, timeout, retry{
+		diags.AddError(fmt.Sprintf("Unable to %s CVM instance %s", o.Op, o.IDs[0]), operationError(err, o.Op, timeout, operationWording{
 			what: "The apply", again: "run terraform apply again", timeout: timeoutName,
 			leaveOut: "remove this qcloud_cvm_instance_state from the configuration",
 		}))

@@ -371,7 +371,7 @@ resource "qcloud_cvm_instance_state" "fleet" {
   state         = "STOPPED"
   poll_interval = "1s"
 }
-`, idList(ids)))
+`, hclList(ids)))
 	expectOutput(t, c.mustRun(t, dir, "apply", "-auto-approve", "-no-color"), "Apply complete! Resources: 200 added, 0 changed, 0 destroyed.")
 	if err := expectFleetIn(emu, ids, "STOPPED")(nil); err != nil {
 		t.Fatal(err)

@@ -134,7 +134,7 @@ func (a *instancesAction) Invoke(ctx context.Context, req action.InvokeRequest, 
 	o.Progress = progress.report
 	result, err := a.data.client.Operate(ctx, o)
 	if err != nil {
-		resp.Diagnostics.AddError("Unable to "+string(a.op)+" CVM instances", operationError(err, a.op, timeout, retry{
+		resp.Diagnostics.AddError("Unable to "+string(a.op)+" CVM instances", operationError(err, a.op, timeout, operationWording{
 			what: "The action", again: "invoke the action again", timeout: "timeout", leaveOut: "take them out of instance_ids",
 		}))
 		return

@@ -70,7 +70,7 @@ func TestAccCVMInstancesActions_stopStartReboot(t *testing.T) {
 		TerraformVersionChecks:   withActions,
 		Steps: []resource.TestStep{
 			{
-				Config: providerBlock(srv) + actionConfig("qcloud_cvm_stop_instances", "stop", "instance_ids = "+idList(all), fastPolls),
+				Config: providerBlock(srv) + actionConfig("qcloud_cvm_stop_instances", "stop", "instance_ids = "+hclList(all), fastPolls),
 				Check: resource.ComposeTestCheckFunc(
 					expectFleetIn(emu, all, "STOPPED"),
 					expectOperations(emu, "StopInstances", 3, 250),
@@ -83,14 +83,14 @@ func TestAccCVMInstancesActions_stopStartReboot(t *testing.T) {
 				),
 			},
 			{
-				Config: providerBlock(srv) + actionConfig("qcloud_cvm_start_instances", "start", "instance_ids = "+idList(all), fastPolls),
+				Config: providerBlock(srv) + actionConfig("qcloud_cvm_start_instances", "start", "instance_ids = "+hclList(all), fastPolls),
 				Check: resource.ComposeTestCheckFunc(
 					expectFleetIn(emu, all, "RUNNING"),
 					expectOperations(emu, "StartInstances", 3, 280),
 				),
 			},
 			{
-				Config: providerBlock(srv) + actionConfig("qcloud_cvm_reboot_instances", "reboot", "instance_ids = "+idList(rebooted), fastPolls),
+				Config: providerBlock(srv) + actionConfig("qcloud_cvm_reboot_instances", "reboot", "instance_ids = "+hclList(rebooted), fastPolls),
 				Check: resource.ComposeTestCheckFunc(
 					expectFleetIn(emu, all, "RUNNING"),
 					expectOperations(emu, "RebootInstances", 1, 50),
@@ -121,14 +121,14 @@ func TestAccCVMInstancesActions_refusedBeforeAnyCall(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config: providerBlock(srv) + actionConfig("qcloud_cvm_stop_instances", "stop",
-					"instance_ids = "+idList(append(slices.Clone(running), "ins-nothere0"))),
+					"instance_ids = "+hclList(append(slices.Clone(running), "ins-nothere0"))),
 				ExpectError: errorMatching("Unable to stop CVM instances",
 					"Cannot stop the instances: 1 of 121 does not exist in ap-guangzhou: ins-nothere0. Nothing was changed.",
 					"Check the IDs and the region (ap-guangzhou), or take them out of instance_ids."),
 			},
 			{
 				Config: providerBlock(srv) + actionConfig("qcloud_cvm_reboot_instances", "reboot",
-					"instance_ids = "+idList(append(slices.Clone(running), stopped...))),
+					"instance_ids = "+hclList(append(slices.Clone(running), stopped...))),
 				ExpectError: errorMatching("Unable to reboot CVM instances",
 					"Cannot reboot 1 of 121 instances in ap-guangzhou: ins-stopd000 (STOPPED); only RUNNING instances can be rebooted. Nothing was changed.",
 					"Start the instances that are not RUNNING first"),
@@ -170,7 +170,7 @@ func TestAccCVMInstancesActions_otherClients(t *testing.T) {
 		ProtoV6ProviderFactories: testProviders,
 		TerraformVersionChecks:   withActions,
 		Steps: []resource.TestStep{{
-			Config: providerBlock(srv) + actionConfig("qcloud_cvm_stop_instances", "stop", "instance_ids = "+idList(ids), fastPolls),
+			Config: providerBlock(srv) + actionConfig("qcloud_cvm_stop_instances", "stop", "instance_ids = "+hclList(ids), fastPolls),
 			Check: resource.ComposeTestCheckFunc(
 				expectFleetIn(emu, ids, "STOPPED"),
 				func(*terraform.State) error {
@@ -199,7 +199,7 @@ func TestAccCVMInstancesActions_stopChargingRefused(t *testing.T) {
 		TerraformVersionChecks:   withActions,
 		Steps: []resource.TestStep{{
 			Config: providerBlock(srv) + actionConfig("qcloud_cvm_stop_instances", "stop",
-				"instance_ids = "+idList(ids), `stopped_mode = "STOP_CHARGING"`),
+				"instance_ids = "+hclList(ids), `stopped_mode = "STOP_CHARGING"`),
 			ExpectError: errorMatching("Unable to stop CVM instances",
 				"Failed to stop 3 of 3 instances in ap-guangzhou: ins-prepd000, ins-prepd001, ins-prepd002 (RUNNING): UnsupportedOperation.StoppedModeStopCharging:",
 				"ins-prepd001 are prepaid", `Set stopped_mode = "KEEP_CHARGING"`),
@@ -220,7 +220,7 @@ func TestAccCVMInstancesActions_timeout(t *testing.T) {
 		TerraformVersionChecks:   withActions,
 		Steps: []resource.TestStep{{
 			Config: providerBlock(srv) + actionConfig("qcloud_cvm_stop_instances", "stop",
-				"instance_ids = "+idList(ids), `timeout = "3s"`, fastPolls),
+				"instance_ids = "+hclList(ids), `timeout = "3s"`, fastPolls),
 			ExpectError: errorMatching("Unable to stop CVM instances", "The stop ran out of time after",
 				"25 of 25 instances in ap-guangzhou are not STOPPED yet: ins-slows000 (STOPPING; its StopInstances is OPERATING (RequestId",
 				"and 5 more", "Raise timeout if the instances are only slow"),
@@ -279,7 +279,7 @@ action "qcloud_cvm_stop_instances" "nightly" {
     poll_interval = "1s"
   }
 }
-`, idList(ids)))
+`, hclList(ids)))
 	var out bytes.Buffer
 	err := c.run(dir, &out, nil, "apply", "-invoke=action.qcloud_cvm_stop_instances.nightly", "-auto-approve", "-no-color")
 	if err == nil {
@@ -342,7 +342,7 @@ func TestAccCVMInstancesActions_callRefused(t *testing.T) {
 		ProtoV6ProviderFactories: testProviders,
 		TerraformVersionChecks:   withActions,
 		Steps: []resource.TestStep{{
-			Config: providerBlock(srv) + actionConfig("qcloud_cvm_stop_instances", "stop", "instance_ids = "+idList(ids)),
+			Config: providerBlock(srv) + actionConfig("qcloud_cvm_stop_instances", "stop", "instance_ids = "+hclList(ids)),
 			ExpectError: errorMatching("Unable to stop CVM instances",
 				"StopInstances in ap-guangzhou failed on the batch 1 of 1 (2 IDs, ins-perms000 to ins-perms001) after 1 attempt:",
 				"UnauthorizedOperation: You are not authorized to perform cvm:StopInstances. (RequestId a6d3b3c5-7f6e-4bb7-9d57-4f0d2b5a7c11)",

@@ -27,15 +27,6 @@ func expectRead(instances []emulator.Instance, missing []string) []statecheck.St
 	}
 }
 
-// hclList renders ids as an HCL list.
-func hclList(ids []string) string {
-	quoted := make([]string, len(ids))
-	for i, id := range ids {
-		quoted[i] = fmt.Sprintf("%q", id)
-	}
-	return "[" + strings.Join(quoted, ", ") + "]"
-}
-
 func TestAccCVMInstancesStatusDataSource_listsEveryInstanceSortedByID(t *testing.T) {
 	// 237 is not a multiple of the page size: the last page is short.
 	emu, srv := startEmulator(t, emulator.Config{Fleets: map[string]int{testRegion: 237, "ap-shanghai": 9}, Seed: 1})

@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"fmt"
 	"slices"
 	"testing"
 	"time"
@@ -12,18 +11,6 @@ import (
 
 	"github.com/qcloudlabs/terraform-provider-qcloud/internal/emulator"
 )
-
-// launching is the transitions of n instances launched together: each is listed as PENDING at
-// once and ends in state, the i-th after delay(i). It returns them with their IDs.
-func launching(prefix string, n int, state string, delay func(i int) time.Duration) ([]emulator.Transition, []string) {
-	var transitions []emulator.Transition
-	ids := make([]string, n)
-	for i := range ids {
-		ids[i] = fmt.Sprintf("ins-%s%04d", prefix, i)
-		transitions = append(transitions, emulator.Launch(testRegion, ids[i], state, delay(i))...)
-	}
-	return transitions, ids
-}
 
 // untilRunning waits for RUNNING, polling every second.
 const untilRunning = `{ states = ["RUNNING"], poll_interval = "1s" }`
@@ -54,7 +41,7 @@ func allRunning(ids []string) []emulator.Instance {
 // the polls. Its clock moves a second per call, so the launches end between the same polls
 // however long the machine takes between two calls.
 func TestAccCVMInstancesStatusDataSource_waitsForLaunchingInstances(t *testing.T) {
-	transitions, launched := launching("new0", 20, "RUNNING", func(i int) time.Duration { return 2*time.Second + time.Duration(i)*100*time.Millisecond })
+	transitions, launched := emulator.Launches(testRegion, "new0", 20, "RUNNING", func(i int) time.Duration { return 2*time.Second + time.Duration(i)*100*time.Millisecond })
 	cfg, stepClock := clockStepping("DescribeInstancesStatus", time.Second, emulator.Config{Fleets: map[string]int{testRegion: 130}, Seed: 21})
 	emu, srv := startLaunching(t, cfg, transitions, stepClock)
 	var ids []string
@@ -126,8 +113,8 @@ func readsOf(t *testing.T, calls []int, total int) [][]int {
 }
 
 func TestAccCVMInstancesStatusDataSource_waitFailsAtOnceOnLaunchFailed(t *testing.T) {
-	transitions, ids := launching("boot", 3, "RUNNING", func(int) time.Duration { return time.Second })
-	failed, failedIDs := launching("fail", 1, "LAUNCH_FAILED", func(int) time.Duration { return 2 * time.Second })
+	transitions, ids := emulator.Launches(testRegion, "boot", 3, "RUNNING", func(int) time.Duration { return time.Second })
+	failed, failedIDs := emulator.Launches(testRegion, "fail", 1, "LAUNCH_FAILED", func(int) time.Duration { return 2 * time.Second })
 	emu, srv := startLaunching(t, emulator.Config{}, append(transitions, failed...))
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviders,
@@ -146,7 +133,7 @@ func TestAccCVMInstancesStatusDataSource_waitFailsAtOnceOnLaunchFailed(t *testin
 }
 
 func TestAccCVMInstancesStatusDataSource_waitTimesOut(t *testing.T) {
-	transitions, ids := launching("slow", 1, "RUNNING", func(int) time.Duration { return time.Hour })
+	transitions, ids := emulator.Launches(testRegion, "slow", 1, "RUNNING", func(int) time.Duration { return time.Hour })
 	_, srv := startLaunching(t, emulator.Config{Fleets: map[string]int{testRegion: 5}}, transitions)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviders,
@@ -207,7 +194,7 @@ func TestAccCVMInstancesStatusDataSource_waitForIsValidatedAtPlan(t *testing.T) 
 // only at apply, as a resource that launches instances does, defer the read, and its wait, to the
 // apply, before the resources that depend on it.
 func TestAccCVMInstancesStatusDataSource_waitForIDsKnownAfterApply(t *testing.T) {
-	transitions, ids := launching("late", 3, "RUNNING", func(i int) time.Duration { return 2*time.Second + time.Duration(i)*time.Second })
+	transitions, ids := emulator.Launches(testRegion, "late", 3, "RUNNING", func(i int) time.Duration { return 2*time.Second + time.Duration(i)*time.Second })
 	emu, srv := startLaunching(t, emulator.Config{Fleets: map[string]int{testRegion: 10}}, transitions)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviders,

@@ -157,13 +157,18 @@ func TestAccProvider_credentialsFromCAMRole(t *testing.T) {
 					return nil
 				},
 			},
-			{
-				ProtoV6ProviderFactories: testProviders,
-				Config:                   fmt.Sprintf(block, `cam_role_name = "writer"`),
+		},
+	})
+	// A case of its own: a failed configuration leaves no state to destroy with it.
+	t.Run("a role not bound to the instance", func(t *testing.T) {
+		resource.ParallelTest(t, resource.TestCase{
+			ProtoV6ProviderFactories: testProviders,
+			Steps: []resource.TestStep{{
+				Config: fmt.Sprintf(block, `cam_role_name = "writer"`),
 				ExpectError: errorMatching("Unable to obtain Tencent Cloud credentials", `the CAM role "writer" gave no keys`,
 					"no such role is bound to this instance (HTTP 404)"),
-			},
-		},
+			}},
+		})
 	})
 }
 
@@ -199,12 +204,17 @@ func TestAccProvider_assumeRole(t *testing.T) {
 					return nil
 				},
 			},
-			{
-				ProtoV6ProviderFactories: providersWithEnv(roleEnv("wrong")),
-				Config:                   fmt.Sprintf(block, ""),
-				ExpectError:              errorMatching("Unable to obtain Tencent Cloud credentials", "STS AssumeRole of "+testRoleARN, "InvalidParameter.ExternalIdError"),
-			},
 		},
+	})
+	// A case of its own: a failed configuration leaves no state to destroy with it.
+	t.Run("a wrong external ID", func(t *testing.T) {
+		resource.ParallelTest(t, resource.TestCase{
+			ProtoV6ProviderFactories: providersWithEnv(roleEnv("wrong")),
+			Steps: []resource.TestStep{{
+				Config:      fmt.Sprintf(block, ""),
+				ExpectError: errorMatching("Unable to obtain Tencent Cloud credentials", "STS AssumeRole of "+testRoleARN, "InvalidParameter.ExternalIdError"),
+			}},
+		})
 	})
 }
 

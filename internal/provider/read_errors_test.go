@@ -21,7 +21,7 @@ func TestAccCVMInstancesStatusDataSource_readErrorsSayWhatToDo(t *testing.T) {
 	gateway := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		http.Error(w, "<html><h1>502 Bad Gateway</h1></html>", http.StatusBadGateway)
 	}))
-	defer gateway.Close()
+	t.Cleanup(gateway.Close) // after the cases, which run in parallel
 	cases := []struct {
 		name    string
 		faults  emulator.Faults

@@ -35,7 +35,7 @@ func logWaitProgress(ctx context.Context, p cvm.WaitProgress) {
 	}
 	if len(p.Pending) == 0 {
 		tflog.Info(ctx, fmt.Sprintf("CVM instances ready: %d of %d after %s, %d %s, %d %s", p.Done, p.Total,
-			p.Elapsed.Round(time.Second/10), p.Poll, pluralize(p.Poll, "poll"), p.Calls, pluralize(p.Calls, "call")), fields)
+			p.Elapsed.Round(time.Second/10), p.Poll, cvm.Plural(p.Poll, "poll", "polls"), p.Calls, cvm.Plural(p.Calls, "call", "calls")), fields)
 		return
 	}
 	shown := make([]string, 0, pendingShown)
@@ -50,11 +50,4 @@ func logWaitProgress(ctx context.Context, p cvm.WaitProgress) {
 		shown = append(shown, fmt.Sprintf("%d more", more))
 	}
 	tflog.Info(ctx, fmt.Sprintf("Waiting for CVM instances: %d of %d ready; pending %s", p.Done, p.Total, strings.Join(shown, ", ")), fields)
-}
-
-func pluralize(n int, word string) string {
-	if n == 1 {
-		return word
-	}
-	return word + "s"
 }
