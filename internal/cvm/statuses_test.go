@@ -33,11 +33,11 @@ func setup(t testing.TB, cfg emulator.Config, tune ...func(*cvm.Config)) (*emula
 
 // setupClocked is setup with an emulator whose clock moves only when the test advances it, so
 // that what the emulator's instances do between two calls does not depend on the machine's speed.
-func setupClocked(t testing.TB, cfg emulator.Config, tune ...func(*cvm.Config)) (*emulator.Emulator, *cvm.Client, *emulator.Clock) {
+func setupClocked(t testing.TB, cfg emulator.Config) (*emulator.Emulator, *cvm.Client, *emulator.Clock) {
 	t.Helper()
 	clock := emulator.NewClock(time.Now())
 	cfg.Now = clock.Now
-	emu, c := setup(t, cfg, tune...)
+	emu, c := setup(t, cfg)
 	return emu, c, clock
 }
 

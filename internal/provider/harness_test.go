@@ -17,7 +17,9 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/qcloudlabs/terraform-provider-qcloud/internal/acctest"
 	"github.com/qcloudlabs/terraform-provider-qcloud/internal/emulator"
@@ -281,4 +283,63 @@ func hclList(ids []string) string {
 		quoted[i] = fmt.Sprintf("%q", id)
 	}
 	return "[" + strings.Join(quoted, ", ") + "]"
+}
+
+// quickOperations take 1 to 1.5 s per instance; the actions of the tests poll every second.
+var quickOperations = emulator.Operations{Duration: time.Second, Jitter: 500 * time.Millisecond, Seed: 11}
+
+const fastPolls = `poll_interval = "1s"`
+
+// putInstances puts n instances named ins-<prefix>NNN in state into emu, and returns their IDs.
+func putInstances(t *testing.T, emu *emulator.Emulator, prefix string, n int, state string) []string {
+	t.Helper()
+	ids := make([]string, n)
+	for i := range ids {
+		ids[i] = fmt.Sprintf("ins-%s%03d", prefix, i)
+		if err := emu.Put(testRegion, emulator.Instance{ID: ids[i], State: state}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return ids
+}
+
+// expectOperations checks the emulator's count of calls of action and of the instances they carried.
+func expectOperations(emu *emulator.Emulator, action string, calls, instances int) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		if got, carried := emu.Calls(action), emu.Stats().Operated[action]; got != calls || carried != instances {
+			return fmt.Errorf("%d %s calls carrying %d instances, want %d carrying %d", got, action, carried, calls, instances)
+		}
+		return nil
+	}
+}
+
+// noOperations checks that no instance was started, stopped or rebooted.
+func noOperations(t *testing.T, emu *emulator.Emulator) {
+	t.Helper()
+	for _, action := range []string{"StartInstances", "StopInstances", "RebootInstances"} {
+		if got := emu.Calls(action); got != 0 {
+			t.Fatalf("%d %s calls were made", got, action)
+		}
+	}
+}
+
+const dataSource = "data.qcloud_cvm_instances_status.test"
+
+func expectRead(instances []emulator.Instance, missing []string) []statecheck.StateCheck {
+	return []statecheck.StateCheck{
+		statecheck.ExpectKnownValue(dataSource, tfjsonpath.New("instances"), expectInstances(instances)),
+		statecheck.ExpectKnownValue(dataSource, tfjsonpath.New("states"), expectStates(instances)),
+		statecheck.ExpectKnownValue(dataSource, tfjsonpath.New("missing_ids"), expectStrings(missing)),
+		statecheck.ExpectKnownValue(dataSource, tfjsonpath.New("state_counts"), expectCounts(instances)),
+	}
+}
+
+// listBlock is a list block of qcloud_cvm_instance_state named name with these arguments.
+func listBlock(name string, args ...string) string {
+	return fmt.Sprintf(`
+list "qcloud_cvm_instance_state" %q {
+  provider = qcloud
+  %s
+}
+`, name, strings.Join(args, "\n  "))
 }

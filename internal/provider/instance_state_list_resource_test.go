@@ -16,16 +16,6 @@ import (
 	"github.com/qcloudlabs/terraform-provider-qcloud/internal/emulator"
 )
 
-// listBlock is a list block of qcloud_cvm_instance_state named name with these arguments.
-func listBlock(name string, args ...string) string {
-	return fmt.Sprintf(`
-list "qcloud_cvm_instance_state" %q {
-  provider = qcloud
-  %s
-}
-`, name, strings.Join(args, "\n  "))
-}
-
 // expectFound checks that the list block named name found exactly these instances, in this
 // order, each with its identity and display name, and with the resource that keeps it when
 // withResource is set.

@@ -19,44 +19,6 @@ import (
 	"github.com/qcloudlabs/terraform-provider-qcloud/internal/emulator"
 )
 
-// quickOperations take 1 to 1.5 s per instance; the actions of the tests poll every second.
-var quickOperations = emulator.Operations{Duration: time.Second, Jitter: 500 * time.Millisecond, Seed: 11}
-
-const fastPolls = `poll_interval = "1s"`
-
-// putInstances puts n instances named ins-<prefix>NNN in state into emu, and returns their IDs.
-func putInstances(t *testing.T, emu *emulator.Emulator, prefix string, n int, state string) []string {
-	t.Helper()
-	ids := make([]string, n)
-	for i := range ids {
-		ids[i] = fmt.Sprintf("ins-%s%03d", prefix, i)
-		if err := emu.Put(testRegion, emulator.Instance{ID: ids[i], State: state}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return ids
-}
-
-// expectOperations checks the emulator's count of calls of action and of the instances they carried.
-func expectOperations(emu *emulator.Emulator, action string, calls, instances int) resource.TestCheckFunc {
-	return func(*terraform.State) error {
-		if got, carried := emu.Calls(action), emu.Stats().Operated[action]; got != calls || carried != instances {
-			return fmt.Errorf("%d %s calls carrying %d instances, want %d carrying %d", got, action, carried, calls, instances)
-		}
-		return nil
-	}
-}
-
-// noOperations checks that no instance was started, stopped or rebooted.
-func noOperations(t *testing.T, emu *emulator.Emulator) {
-	t.Helper()
-	for _, action := range []string{"StartInstances", "StopInstances", "RebootInstances"} {
-		if got := emu.Calls(action); got != 0 {
-			t.Fatalf("%d %s calls were made", got, action)
-		}
-	}
-}
-
 // TestAccCVMInstancesActions_stopStartReboot stops 250 running and 30 stopped instances in 3
 // StopInstances calls carrying the 250, starts all 280 again in 3 StartInstances calls, and
 // reboots 50 of them in 1 call, each through REBOOTING and back to RUNNING.

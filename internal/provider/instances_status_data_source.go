@@ -296,8 +296,8 @@ var instanceObjectType = tftypes.Object{AttributeTypes: map[string]tftypes.Type{
 
 // stateValue is the data source's state: the configuration as given, with the computed
 // attributes built directly as tftypes values. The framework's conversion from a model struct
-// costs about 8 KB and 130 allocations per instance, a quarter of that here, which matters for
-// regions of tens of thousands of instances (BenchmarkStateValue).
+// allocates several times as much per instance, which matters for regions of tens of thousands
+// of instances (BenchmarkStateValue; the README's performance section has the figures).
 func stateValue(config tftypes.Value, statuses []cvm.Status, missing []string) (tftypes.Value, error) {
 	var configAttrs map[string]tftypes.Value
 	if err := config.As(&configAttrs); err != nil {

@@ -16,17 +16,6 @@ import (
 	"github.com/qcloudlabs/terraform-provider-qcloud/internal/emulator"
 )
 
-const dataSource = "data.qcloud_cvm_instances_status.test"
-
-func expectRead(instances []emulator.Instance, missing []string) []statecheck.StateCheck {
-	return []statecheck.StateCheck{
-		statecheck.ExpectKnownValue(dataSource, tfjsonpath.New("instances"), expectInstances(instances)),
-		statecheck.ExpectKnownValue(dataSource, tfjsonpath.New("states"), expectStates(instances)),
-		statecheck.ExpectKnownValue(dataSource, tfjsonpath.New("missing_ids"), expectStrings(missing)),
-		statecheck.ExpectKnownValue(dataSource, tfjsonpath.New("state_counts"), expectCounts(instances)),
-	}
-}
-
 func TestAccCVMInstancesStatusDataSource_listsEveryInstanceSortedByID(t *testing.T) {
 	// 237 is not a multiple of the page size: the last page is short.
 	emu, srv := startEmulator(t, emulator.Config{Fleets: map[string]int{testRegion: 237, "ap-shanghai": 9}, Seed: 1})
