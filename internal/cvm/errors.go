@@ -21,7 +21,8 @@ type Error struct {
 	Message   string
 	RequestID string
 	// TimedOut is set when the read's deadline ended it, Canceled when its caller canceled it;
-	// Err then says what the last attempt saw.
+	// Err then says what the last attempt saw, or, when the end cut that attempt short, what the
+	// one before it got.
 	TimedOut bool
 	Canceled bool
 	Err      error
@@ -104,6 +105,16 @@ func newError(ctx context.Context, r request, attempts int, err error, noTimeLef
 		e.Err = errors.Unwrap(sdkErr)
 	}
 	return e
+}
+
+// apiAnswer reports whether err is an answer from the other end (an error code of the API, a
+// malformed answer, a gateway's status) rather than a failure to get one.
+func apiAnswer(err error) bool {
+	var sdkErr *sdkerrors.TencentCloudSDKError
+	var malformed *MalformedResponseError
+	var status *HTTPStatusError
+	return errors.As(err, &malformed) || errors.As(err, &status) ||
+		errors.As(err, &sdkErr) && !strings.HasPrefix(sdkErr.Code, "ClientError.")
 }
 
 // maxErrorText bounds the text an error quotes from a response: a proxy's error page or a

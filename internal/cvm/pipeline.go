@@ -31,8 +31,9 @@ type sendFunc[T any] func(ctx context.Context, sdk *cvmapi.Client) (answer T, re
 func call[T any](ctx context.Context, c *Client, r request, send sendFunc[T]) (T, error) {
 	var zero T
 	pace := c.paces[r.action]
-	var err error
+	var err, previous error // previous: what the attempt before this one got
 	for attempt := 1; ; attempt++ {
+		previous = err
 		if waitErr := pace.wait(ctx); waitErr != nil {
 			return zero, newError(ctx, r, attempt-1, cmp.Or(err, notSent(ctx)), true)
 		}
@@ -49,6 +50,10 @@ func call[T any](ctx context.Context, c *Client, r request, send sendFunc[T]) (T
 		switch {
 		case err == nil:
 			return answer, nil
+		case ctx.Err() != nil && previous != nil && !apiAnswer(err):
+			// The deadline or a cancel cut this attempt short: the answer that had the request
+			// tried again says why it had not succeeded, which the cut does not.
+			return zero, newError(ctx, r, attempt, previous, false)
 		case ctx.Err() != nil || !retryable(err) || attempt > c.cfg.MaxRetries:
 			return zero, newError(ctx, r, attempt, err, false)
 		}

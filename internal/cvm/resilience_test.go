@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -271,5 +272,43 @@ func expectEachOnce(t *testing.T, got []cvm.Status, before, after []emulator.Ins
 		if keep(inst) && slices.ContainsFunc(after, func(a emulator.Instance) bool { return a.ID == inst.ID }) && !seen[inst.ID] {
 			t.Fatalf("%s existed for the whole read but is missing", inst.ID)
 		}
+	}
+}
+
+// TestEndDuringAnAttemptNamesTheLastAnswer: a read throttled once, whose second attempt never
+// gets an answer, says what the API last answered, not that the attempt was cut short: when it is
+// canceled as the second request arrives, and when its deadline of 2 s passes during that
+// attempt (the backoff after a first throttled attempt is at most 0.4 s).
+func TestEndDuringAnAttemptNamesTheLastAnswer(t *testing.T) {
+	t.Parallel()
+	for name, tc := range map[string]struct {
+		cancelOnArrival bool
+		says            string
+	}{
+		"canceled":  {true, "after 2 attempts, when it was canceled: RequestLimitExceeded: throttled (RequestId req-throttled)"},
+		"timed out": {false, "after 2 attempts, when its time ran out: RequestLimitExceeded: throttled (RequestId req-throttled)"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+			defer cancel()
+			var first atomic.Bool
+			c, requests := hostileAPI(t, func(w http.ResponseWriter, r *http.Request) {
+				if first.CompareAndSwap(false, true) {
+					jsonAnswer(`{"Response":{"Error":{"Code":"RequestLimitExceeded","Message":"throttled"},"RequestId":"req-throttled"}}`)(w, r)
+					return
+				}
+				if tc.cancelOnArrival {
+					cancel()
+				}
+				// Once the body is read, the server sees the client hang up.
+				_, _ = io.Copy(io.Discard, r.Body)
+				<-r.Context().Done()
+			})
+			_, err := c.ListStatuses(ctx, region)
+			if err == nil || !strings.Contains(err.Error(), tc.says) || requests.Load() != 2 {
+				t.Fatalf("got %v after %d requests, want an error that says %q after 2", err, requests.Load(), tc.says)
+			}
+		})
 	}
 }
