@@ -122,9 +122,10 @@ func TestDeadlineEndsTheRetries(t *testing.T) {
 	if !errors.As(err, &apiErr) || !apiErr.TimedOut || apiErr.Code != "RequestLimitExceeded" {
 		t.Fatalf("want a timed-out RequestLimitExceeded, got %v", err)
 	}
-	// The deadline ended the read, not the retries: 51 attempts would take minutes.
-	if apiErr.Attempts > 50 || apiErr.Attempts != emu.Calls("DescribeInstancesStatus") {
-		t.Fatalf("the read made %d attempts (the emulator answered %d) under MaxRetries 50", apiErr.Attempts, emu.Calls("DescribeInstancesStatus"))
+	// The deadline ended the read, not the retries: 51 attempts would take minutes. (The last
+	// attempt may have been cut short before the emulator saw it.)
+	if calls := emu.Calls("DescribeInstancesStatus"); apiErr.Attempts > 50 || calls < apiErr.Attempts-1 || calls > apiErr.Attempts {
+		t.Fatalf("the read made %d attempts (the emulator answered %d) under MaxRetries 50", apiErr.Attempts, calls)
 	}
 	if !strings.Contains(err.Error(), "when its time ran out: RequestLimitExceeded") {
 		t.Fatalf("the error does not say that time ran out: %v", err)
