@@ -35,9 +35,8 @@ func (c *Client) Find(ctx context.Context, s Search, found func(Status) bool) (w
 	}
 	f := finder{c: c, s: s, found: found, seen: map[string]bool{}}
 	if len(s.Filters) == 0 {
-		return f.passes(ctx, describeInstancesStatus, "The instances of "+s.Region, func(ctx context.Context, offset int) (page, error) {
-			return c.describe(ctx, listQuery(s.Region, offset))
-		})
+		what, read := c.regionListing(s.Region)
+		return f.passes(ctx, describeInstancesStatus, what, read)
 	}
 	requests, err := Selection{Region: s.Region, Filters: s.Filters, States: s.States}.checkedRequests()
 	if err != nil {

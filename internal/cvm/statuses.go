@@ -36,9 +36,8 @@ const maxPasses = 3
 // ListStatuses returns every instance in region, sorted by ID, in max(1, ceil(N/100)) calls
 // when the fleet holds still.
 func (c *Client) ListStatuses(ctx context.Context, region string) (Result, error) {
-	found, warning, err := c.listing(ctx, describeInstancesStatus, "The instances of "+region, func(ctx context.Context, offset int) (page, error) {
-		return c.describe(ctx, listQuery(region, offset))
-	})
+	what, read := c.regionListing(region)
+	found, warning, err := c.listing(ctx, describeInstancesStatus, what, read)
 	if err != nil {
 		return Result{}, err
 	}
@@ -47,6 +46,14 @@ func (c *Client) ListStatuses(ctx context.Context, region string) (Result, error
 
 // pager reads the page of a listing at offset.
 type pager func(ctx context.Context, offset int) (page, error)
+
+// regionListing is the listing of every instance of region through DescribeInstancesStatus: how
+// warnings name its instances, and the reader of its pages.
+func (c *Client) regionListing(region string) (what string, read pager) {
+	return "The instances of " + region, func(ctx context.Context, offset int) (page, error) {
+		return c.describe(ctx, listQuery(region, offset))
+	}
+}
 
 // listing reads a whole listing, by ID, with a warning that says what changed during the read if
 // it never held still (what names the instances listed, such as "The instances of ap-guangzhou").

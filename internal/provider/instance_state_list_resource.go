@@ -89,12 +89,7 @@ func (l *instanceStateListResource) ListResourceConfigSchema(_ context.Context, 
 }
 
 func (l *instanceStateListResource) ValidateListResourceConfig(ctx context.Context, req list.ValidateConfigRequest, resp *list.ValidateConfigResponse) {
-	selection, diags := readSelectionConfig(ctx, req.Config, &types.List{})
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	resp.Diagnostics.Append(selection.validate()...)
+	resp.Diagnostics.Append(validateSelection(ctx, req.Config, &types.List{})...)
 }
 
 func (l *instanceStateListResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {

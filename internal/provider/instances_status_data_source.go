@@ -193,12 +193,7 @@ func (d *instancesStatusDataSource) Configure(_ context.Context, req datasource.
 }
 
 func (d *instancesStatusDataSource) ValidateConfig(ctx context.Context, req datasource.ValidateConfigRequest, resp *datasource.ValidateConfigResponse) {
-	selection, diags := readSelectionConfig(ctx, req.Config, &types.Set{})
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	resp.Diagnostics.Append(selection.validate()...)
+	resp.Diagnostics.Append(validateSelection(ctx, req.Config, &types.Set{})...)
 }
 
 func (d *instancesStatusDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {

@@ -63,15 +63,18 @@ type selectionConfig struct {
 	states        collection
 }
 
-// readSelectionConfig reads a selection's arguments from an object's configuration; states holds
-// the type of its instance_states.
-func readSelectionConfig(ctx context.Context, config tfsdk.Config, states collection) (selectionConfig, diag.Diagnostics) {
+// validateSelection reads a selection's arguments from an object's configuration and validates
+// them, for the object's ValidateConfig; states holds the type of its instance_states.
+func validateSelection(ctx context.Context, config tfsdk.Config, states collection) diag.Diagnostics {
 	s := selectionConfig{states: states}
 	var diags diag.Diagnostics
 	diags.Append(config.GetAttribute(ctx, path.Root("tags"), &s.tags)...)
 	diags.Append(config.GetAttribute(ctx, path.Root("filters"), &s.filters)...)
 	diags.Append(config.GetAttribute(ctx, path.Root("instance_states"), s.states)...)
-	return s, diags
+	if diags.HasError() {
+		return diags
+	}
+	return append(diags, s.validate()...)
 }
 
 // validate checks what the attributes' own validators cannot see: each tag and the states given
@@ -128,7 +131,7 @@ func stringsOf(values []attr.Value) []string {
 	return known
 }
 
-// filters are the API filters that tags and filters select with, by name; none when both are
+// apiFilters are the API filters that tags and filters select with, by name; none when both are
 // null or empty.
 func (s selectionConfig) apiFilters(ctx context.Context) (map[string][]string, diag.Diagnostics) {
 	var diags diag.Diagnostics
