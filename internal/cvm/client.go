@@ -62,6 +62,9 @@ type Config struct {
 	Transport http.RoundTripper
 	// Log, if set, receives a line for every call.
 	Log Logger
+	// Now is the clock on which the paces climb back after throttling; nil means time.Now.
+	// Tests set the emulator's clock, to step through a recovery.
+	Now func() time.Time
 }
 
 // Client calls the CVM API. It is safe for concurrent use, and all its calls of one action share
@@ -69,6 +72,11 @@ type Config struct {
 type Client struct {
 	cfg   Config
 	paces map[string]*pacer
+	// statuses, operations and lookups join the calls by ID of DescribeInstancesStatus, of the
+	// operations and of DescribeInstances that wait for their turn at the same time.
+	statuses   *coalescer[page]
+	operations *coalescer[string]
+	lookups    *coalescer[[]*cvmapi.Instance]
 
 	mu sync.Mutex
 	// signers holds, per region, the SDK client that signs with the keys most recently obtained.
@@ -95,6 +103,9 @@ func NewClient(cfg Config) (*Client, error) {
 	if cfg.Transport == nil {
 		cfg.Transport = http.DefaultTransport
 	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
 	if cfg.Log == nil {
 		cfg.Log = func(context.Context, string, ...map[string]any) {}
 	}
@@ -110,9 +121,13 @@ func NewClient(cfg Config) (*Client, error) {
 		if !(limit > 0) || math.IsInf(limit, 1) {
 			return nil, fmt.Errorf("cvm: the rate limit of %s must be a number greater than 0, not %v", action, limit)
 		}
-		paces[action] = newPacer(limit)
+		paces[action] = newPacer(limit, cfg.Now)
 	}
-	return &Client{cfg: cfg, paces: paces, signers: map[string]signer{}}, nil
+	c := &Client{cfg: cfg, paces: paces, signers: map[string]signer{}}
+	c.statuses = newCoalescer(c, c.readStatuses, pageOf)
+	c.operations = newCoalescer(c, c.operate, sameRequestID)
+	c.lookups = newCoalescer(c, c.lookUp, instancesOf)
+	return c, nil
 }
 
 // sdk returns an SDK client of region that signs with keys. The SDK asks its client for keys

@@ -16,24 +16,12 @@ type LatestOperation struct {
 }
 
 // latestOperations returns the latest operation of each of ids that has one, by ID, in
-// ceil(k/100) DescribeInstances calls.
+// ceil(k/100) DescribeInstances calls, joined with other look-ups of the region.
 func (c *Client) latestOperations(ctx context.Context, region string, ids []string) (map[string]LatestOperation, error) {
 	batches := batchIDs(uniqueIDs(ids), pageSize)
 	answers, err := fetchAll(ctx, c, describeInstances, len(batches), func(ctx context.Context, i int) ([]*cvmapi.Instance, error) {
 		r := request{action: describeInstances, region: region, name: batchName(batches, i), logFields: map[string]any{"ids": len(batches[i])}}
-		return call(ctx, c, r, func(ctx context.Context, sdk *cvmapi.Client) ([]*cvmapi.Instance, string, error) {
-			req := cvmapi.NewDescribeInstancesRequest()
-			req.InstanceIds = ptrs(batches[i])
-			req.Limit = ptr(int64(pageSize))
-			resp, err := sdk.DescribeInstancesWithContext(ctx, req)
-			if err != nil {
-				return nil, "", err
-			}
-			if resp.Response == nil {
-				return nil, "", &MalformedResponseError{Reason: "the body has no Response object"}
-			}
-			return resp.Response.InstanceSet, deref(resp.Response.RequestId), nil
-		})
+		return c.lookups.call(ctx, joinKey{action: describeInstances, region: region}, r, batches[i])
 	})
 	if err != nil {
 		return nil, err
@@ -55,11 +43,41 @@ func (c *Client) latestOperations(ctx context.Context, region string, ids []stri
 	return latest, nil
 }
 
+// lookUp sends one DescribeInstances request for ids through the request pipeline as r names it.
+func (c *Client) lookUp(ctx context.Context, _ joinKey, r request, ids []string) ([]*cvmapi.Instance, error) {
+	return call(ctx, c, r, func(ctx context.Context, sdk *cvmapi.Client) ([]*cvmapi.Instance, string, error) {
+		req := cvmapi.NewDescribeInstancesRequest()
+		req.InstanceIds = ptrs(ids)
+		req.Limit = ptr(int64(pageSize))
+		resp, err := sdk.DescribeInstancesWithContext(ctx, req)
+		if err != nil {
+			return nil, "", err
+		}
+		if resp.Response == nil {
+			return nil, "", &MalformedResponseError{Reason: "the body has no Response object"}
+		}
+		return resp.Response.InstanceSet, deref(resp.Response.RequestId), nil
+	})
+}
+
+// instancesOf is the part of a DescribeInstances answer that concerns ids.
+func instancesOf(set []*cvmapi.Instance, ids []string) []*cvmapi.Instance {
+	asked := setOf(ids)
+	var mine []*cvmapi.Instance
+	for _, inst := range set {
+		if inst != nil && inst.InstanceId != nil && asked[*inst.InstanceId] {
+			mine = append(mine, inst)
+		}
+	}
+	return mine
+}
+
 // describeFiltered sends one page of a DescribeInstances request with filters through the request
 // pipeline, and checks the answer as DescribeInstancesStatus answers are checked.
 func (c *Client) describeFiltered(ctx context.Context, q query) (page, error) {
-	fields := map[string]any{"offset": q.offset, "limit": pageSize, "filters": len(q.filters)}
-	return c.describePage(ctx, describeInstances, q, fields, func(ctx context.Context, sdk *cvmapi.Client) (answer, error) {
+	r := pageRequest(describeInstances, q)
+	r.logFields = map[string]any{"offset": q.offset, "limit": pageSize, "filters": len(q.filters)}
+	return c.describePage(ctx, r, q, func(ctx context.Context, sdk *cvmapi.Client) (answer, error) {
 		req := cvmapi.NewDescribeInstancesRequest()
 		req.Offset = ptr(int64(q.offset))
 		req.Limit = ptr(int64(pageSize))

@@ -3,6 +3,7 @@ package cvm
 import (
 	"context"
 	"fmt"
+	"maps"
 
 	cvmapi "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/cvm/v20170312"
 )
@@ -23,10 +24,10 @@ type query struct {
 	name    string   // how errors and logs name this request
 }
 
-// describe sends q through the request pipeline.
-func (c *Client) describe(ctx context.Context, q query) (page, error) {
-	fields := map[string]any{"offset": q.offset, "limit": pageSize, "ids": len(q.ids)}
-	return c.describePage(ctx, describeInstancesStatus, q, fields, func(ctx context.Context, sdk *cvmapi.Client) (answer, error) {
+// describe sends q, a DescribeInstancesStatus request, through the request pipeline as r names it.
+func (c *Client) describe(ctx context.Context, r request, q query) (page, error) {
+	r.logFields = withFields(r.logFields, map[string]any{"offset": q.offset, "limit": pageSize, "ids": len(q.ids)})
+	return c.describePage(ctx, r, q, func(ctx context.Context, sdk *cvmapi.Client) (answer, error) {
 		req := cvmapi.NewDescribeInstancesStatusRequest()
 		req.Offset = ptr(int64(q.offset))
 		req.Limit = ptr(int64(pageSize))
@@ -41,11 +42,9 @@ func (c *Client) describe(ctx context.Context, q query) (page, error) {
 	})
 }
 
-// describePage sends q, a request of action whose answer send reads, through the request
-// pipeline, and checks the answer.
-func (c *Client) describePage(ctx context.Context, action string, q query, logFields map[string]any,
-	send func(context.Context, *cvmapi.Client) (answer, error)) (page, error) {
-	r := request{action: action, region: q.region, name: q.name, logFields: logFields}
+// describePage sends q, a request whose answer send reads, through the request pipeline as r
+// names it, and checks the answer.
+func (c *Client) describePage(ctx context.Context, r request, q query, send func(context.Context, *cvmapi.Client) (answer, error)) (page, error) {
 	return call(ctx, c, r, func(ctx context.Context, sdk *cvmapi.Client) (page, string, error) {
 		a, err := send(ctx, sdk)
 		if err != nil {
@@ -54,6 +53,27 @@ func (c *Client) describePage(ctx context.Context, action string, q query, logFi
 		p, err := check(a, q)
 		return p, a.requestID, err
 	})
+}
+
+// pageRequest is q as a request of action.
+func pageRequest(action string, q query) request {
+	return request{action: action, region: q.region, name: q.name}
+}
+
+// setOf is ids as a set.
+func setOf(ids []string) map[string]bool {
+	set := make(map[string]bool, len(ids))
+	for _, id := range ids {
+		set[id] = true
+	}
+	return set
+}
+
+// withFields is fields with more added, in a map of its own.
+func withFields(fields, more map[string]any) map[string]any {
+	all := maps.Clone(more)
+	maps.Copy(all, fields)
+	return all
 }
 
 // answer is what check reads of a DescribeInstancesStatus or DescribeInstances answer.
@@ -100,10 +120,7 @@ func check(a answer, q query) (page, error) {
 	}
 	var asked map[string]bool
 	if q.ids != nil {
-		asked = make(map[string]bool, len(q.ids))
-		for _, id := range q.ids {
-			asked[id] = true
-		}
+		asked = setOf(q.ids)
 	}
 	statuses := make([]Status, len(a.entries))
 	seen := make(map[string]bool, len(a.entries))

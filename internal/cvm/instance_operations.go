@@ -25,34 +25,46 @@ func (op Op) Target() string { return opSpecs[op].target }
 // Done is what op did to an instance: started, stopped or rebooted.
 func (op Op) Done() string { return opSpecs[op].done }
 
-// sendOperation sends o's operation for one batch of at most 100 IDs through the request
-// pipeline and returns the RequestId of the call that the API accepted. The API answers at once;
-// the instances change afterwards.
+// sendOperation sends o's operation for one batch of at most 100 IDs, joined with the same
+// operation (action, region, StopType and StoppedMode) of other callers that waits for its turn,
+// and returns the RequestId of the call that the API accepted. The API answers at once; the
+// instances change afterwards.
 func (c *Client) sendOperation(ctx context.Context, o Operation, ids []string, name string) (string, error) {
-	spec := opSpecs[o.Op]
-	r := request{action: spec.action, region: o.Region, name: name, logFields: map[string]any{"ids": len(ids)}}
+	k := joinKey{action: o.Op.Action(), region: o.Region}
+	switch o.Op {
+	case Stop:
+		k.stopType, k.stoppedMode = o.StopType, o.StoppedMode
+	case Reboot:
+		k.stopType = o.StopType
+	}
+	r := request{action: k.action, region: o.Region, name: name, logFields: map[string]any{"ids": len(ids)}}
+	return c.operations.call(ctx, k, r, ids)
+}
+
+// operate sends one call of k's operation for ids through the request pipeline as r names it.
+func (c *Client) operate(ctx context.Context, k joinKey, r request, ids []string) (string, error) {
 	return call(ctx, c, r, func(ctx context.Context, sdk *cvmapi.Client) (string, string, error) {
 		var requestID *string
 		var err error
 		// The three answers differ only in type: each holds a RequestId and nothing else.
-		switch o.Op {
-		case Start:
+		switch k.action {
+		case startInstances:
 			req := cvmapi.NewStartInstancesRequest()
 			req.InstanceIds = ptrs(ids)
 			var resp *cvmapi.StartInstancesResponse
 			if resp, err = sdk.StartInstancesWithContext(ctx, req); err == nil && resp.Response != nil {
 				requestID = resp.Response.RequestId
 			}
-		case Stop:
+		case stopInstances:
 			req := cvmapi.NewStopInstancesRequest()
-			req.InstanceIds, req.StopType, req.StoppedMode = ptrs(ids), optional(o.StopType), optional(o.StoppedMode)
+			req.InstanceIds, req.StopType, req.StoppedMode = ptrs(ids), optional(k.stopType), optional(k.stoppedMode)
 			var resp *cvmapi.StopInstancesResponse
 			if resp, err = sdk.StopInstancesWithContext(ctx, req); err == nil && resp.Response != nil {
 				requestID = resp.Response.RequestId
 			}
-		case Reboot:
+		case rebootInstances:
 			req := cvmapi.NewRebootInstancesRequest()
-			req.InstanceIds, req.StopType = ptrs(ids), optional(o.StopType)
+			req.InstanceIds, req.StopType = ptrs(ids), optional(k.stopType)
 			var resp *cvmapi.RebootInstancesResponse
 			if resp, err = sdk.RebootInstancesWithContext(ctx, req); err == nil && resp.Response != nil {
 				requestID = resp.Response.RequestId
@@ -62,11 +74,14 @@ func (c *Client) sendOperation(ctx context.Context, o Operation, ids []string, n
 		case err != nil:
 			return "", "", err
 		case requestID == nil || *requestID == "":
-			return "", "", &MalformedResponseError{Reason: "the answer of " + spec.action + " has no RequestId"}
+			return "", "", &MalformedResponseError{Reason: "the answer of " + k.action + " has no RequestId"}
 		}
 		return *requestID, *requestID, nil
 	})
 }
+
+// sameRequestID is the part of an operation's answer, its RequestId, that concerns any of its instances.
+func sameRequestID(requestID string, _ []string) string { return requestID }
 
 // optional is nil for "", so that the API applies its default.
 func optional(s string) *string {

@@ -7,30 +7,65 @@ import (
 	"time"
 
 	"github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common"
-	"golang.org/x/time/rate"
 )
 
-func TestPacerHalvesAfterThrottlingAndRecovers(t *testing.T) {
+// TestPaceCutsAfterThrottlingAndClimbsBack steps the pace's clock by hand through a cut and a
+// recovery.
+func TestPaceCutsAfterThrottlingAndClimbsBack(t *testing.T) {
 	t.Parallel()
-	p := newPacer(40)
-	p.slowDown()
-	p.slowDown()
-	if got := p.limiter.Limit(); got != 20 {
-		t.Fatalf("after throttling the pace is %v per second, want 20", got)
+	now := time.Unix(1_700_000_000, 0)
+	p := newPacer(40, func() time.Time { return now })
+	let := func() uint64 {
+		t.Helper()
+		ticket, _, err := p.wait(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ticket
 	}
-	if err := p.wait(context.Background()); err != nil {
-		t.Fatal(err)
+	near := func(what string, got, want float64) {
+		t.Helper()
+		if math.Abs(got-want) > 1e-6 {
+			t.Fatalf("%s: the pace is %v per second, want %v", what, got, want)
+		}
 	}
-	if got := p.limiter.Limit(); got != 20 {
-		t.Fatalf("the pace recovered to %v during the slowdown", got)
+	var tickets []uint64
+	for range 10 {
+		tickets = append(tickets, let())
 	}
-	p.slowUntil = time.Now().Add(-time.Millisecond)
-	if err := p.wait(context.Background()); err != nil {
-		t.Fatal(err)
+	near("before any throttling", p.rateAt(now), 40)
+
+	// Ten requests in the last second: the action went at 10 per second, not at its pace of 40.
+	p.slowDown(tickets[9])
+	near("after a throttled answer", p.rateAt(now), 7)
+	p.slowDown(tickets[3])
+	p.slowDown(tickets[9])
+	near("after throttled answers of requests sent before the cut", p.rateAt(now), 7)
+
+	// A request sent after the cut, throttled too: the pace it went at is cut again.
+	p.slowDown(let())
+	near("after a second cut", p.rateAt(now), 4.9)
+	window := math.Cbrt(7 * (1 - paceBeta) / paceScale)
+	now = now.Add(time.Duration(window / 2 * float64(time.Second)))
+	if r := p.rateAt(now); r <= 4.9 || r >= 7 {
+		t.Fatalf("halfway back, the pace is %v per second, want between 4.9 and 7", r)
 	}
-	if got := p.limiter.Limit(); got != rate.Limit(40) {
-		t.Fatalf("after the slowdown the pace is %v per second, want 40", got)
+	now = now.Add(time.Duration(window / 2 * float64(time.Second)))
+	near("back at the rate of the cut", p.rateAt(now), 7)
+	now = now.Add(time.Second)
+	near("a second past it", p.rateAt(now), 7+paceScale)
+	now = now.Add(time.Minute)
+	near("long after", p.rateAt(now), 40)
+	if !p.cutTime.IsZero() {
+		t.Fatal("the curve goes on after the pace is back at the limit")
 	}
+
+	// Throttled answers of requests sent after each cut (a ticket the pace has handed out since).
+	for range 20 {
+		p.tickets++
+		p.slowDown(p.tickets)
+	}
+	near("after many cuts", p.rateAt(now), paceFloor)
 }
 
 // TestEachActionIsPacedAtItsLimit checks that every action gets a pace of its own, at the lower
@@ -57,7 +92,7 @@ func TestEachActionIsPacedAtItsLimit(t *testing.T) {
 		if len(c.paces) != len(documentedRateLimits) {
 			t.Fatalf("%d paces for %d actions", len(c.paces), len(documentedRateLimits))
 		}
-		if got := c.paces[describeInstancesStatus].limiter.Limit(); got != rate.Limit(tc.want) {
+		if got := c.paces[describeInstancesStatus].limit; got != tc.want {
 			t.Errorf("rate_limit %v with limits %v paces DescribeInstancesStatus at %v per second, want %v", tc.rateLimit, tc.limits, got, tc.want)
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"maps"
 	"strings"
+	"sync"
 	"time"
 
 	sdkerrors "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common/errors"
@@ -19,6 +20,17 @@ type request struct {
 	name   string // which request of the operation this is, e.g. "page at offset 200 (limit 100)"
 	// logFields are what the debug line of each attempt says of the request beyond the above.
 	logFields map[string]any
+	// turn, when set, is the pace's leave for the first attempt, which a joined call takes before
+	// its IDs are fixed; record, when set, is told of each attempt, for the callers of a joined
+	// call that leave before its end.
+	turn   *turn
+	record *attempts
+}
+
+// turn is a request's leave from the pace to go: its ticket, and the pace it went at.
+type turn struct {
+	ticket    uint64
+	perSecond float64
 }
 
 // sendFunc makes one attempt of a request with an SDK client that signs with the attempt's keys,
@@ -27,26 +39,40 @@ type sendFunc[T any] func(ctx context.Context, sdk *cvmapi.Client) (answer T, re
 
 // call is the request pipeline every action goes through: it sends r until it succeeds, fails
 // for good, runs out of retries or ctx ends. Every attempt waits for the action's pace first,
-// then signs with the keys it obtains; throttling slows the action's pace for every request.
+// then signs with the keys it obtains. RequestLimitExceeded slows the action's pace for every
+// request, and is retried until ctx ends, however many attempts that takes: it means "wait", and
+// the caller's deadline says how long. MaxRetries bounds the retries of the other errors, and 0
+// disables every retry.
 func call[T any](ctx context.Context, c *Client, r request, send sendFunc[T]) (T, error) {
 	var zero T
 	pace := c.paces[r.action]
 	var err, previous error // previous: what the attempt before this one got
+	failures := 0           // the attempts that failed for another reason than throttling
 	for attempt := 1; ; attempt++ {
 		previous = err
-		if waitErr := pace.wait(ctx); waitErr != nil {
-			return zero, newError(ctx, r, attempt-1, cmp.Or(err, notSent(ctx)), true)
+		t := r.turn
+		if attempt > 1 || t == nil {
+			ticket, perSecond, waitErr := pace.wait(ctx)
+			if waitErr != nil {
+				return zero, newError(ctx, r, attempt-1, cmp.Or(err, notSent(ctx)), true)
+			}
+			t = &turn{ticket: ticket, perSecond: perSecond}
 		}
+		r.record.begin(attempt)
 		start := time.Now()
 		var answer T
 		var requestID string
 		answer, requestID, err = sendOnce(ctx, c, r, send)
+		r.record.end(err)
 		fields := map[string]any{
-			"action": r.action, "region": r.region, "request": r.name, "attempt": attempt,
+			"action": r.action, "region": r.region, "request": r.name, "attempt": attempt, "pace_per_second": t.perSecond,
 			"duration_ms": time.Since(start).Milliseconds(), "request_id": requestID, "error": errorText(err),
 		}
 		maps.Copy(fields, r.logFields)
 		c.cfg.Log(ctx, "CVM API call", fields)
+		if err != nil && !throttled(err) {
+			failures++
+		}
 		switch {
 		case err == nil:
 			return answer, nil
@@ -54,16 +80,46 @@ func call[T any](ctx context.Context, c *Client, r request, send sendFunc[T]) (T
 			// The deadline or a cancel cut this attempt short: the answer that had the request
 			// tried again says why it had not succeeded, which the cut does not.
 			return zero, newError(ctx, r, attempt, previous, false)
-		case ctx.Err() != nil || !retryable(err) || attempt > c.cfg.MaxRetries:
+		case ctx.Err() != nil || !retryable(err) || c.cfg.MaxRetries == 0 || failures > c.cfg.MaxRetries:
 			return zero, newError(ctx, r, attempt, err, false)
 		}
 		if throttled(err) {
-			pace.slowDown()
+			pace.slowDown(t.ticket)
 		}
 		if !sleep(ctx, backoff(attempt)) {
 			return zero, newError(ctx, r, attempt, err, true)
 		}
 	}
+}
+
+// attempts is what a request has been through: how many attempts began, and what the last one
+// that ended got. A nil *attempts records nothing.
+type attempts struct {
+	mu    sync.Mutex
+	begun int
+	last  error
+}
+
+func (a *attempts) begin(attempt int) {
+	if a != nil {
+		a.mu.Lock()
+		defer a.mu.Unlock()
+		a.begun = attempt
+	}
+}
+
+func (a *attempts) end(err error) {
+	if a != nil {
+		a.mu.Lock()
+		defer a.mu.Unlock()
+		a.last = err
+	}
+}
+
+func (a *attempts) read() (begun int, last error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.begun, a.last
 }
 
 // sendOnce makes one attempt: keys, then the request, with the SDK's error for a body that is not

@@ -51,7 +51,8 @@ type pager func(ctx context.Context, offset int) (page, error)
 // warnings name its instances, and the reader of its pages.
 func (c *Client) regionListing(region string) (what string, read pager) {
 	return "The instances of " + region, func(ctx context.Context, offset int) (page, error) {
-		return c.describe(ctx, listQuery(region, offset))
+		q := listQuery(region, offset)
+		return c.describe(ctx, pageRequest(describeInstancesStatus, q), q)
 	}
 }
 
@@ -109,12 +110,14 @@ func listQuery(region string, offset int) query {
 }
 
 // StatusesByID returns the states of ids in the order given, each ID once, in ceil(k/100)
-// calls for k unique IDs (none for none), with the IDs the API did not return in Missing.
+// calls for k unique IDs (none for none), with the IDs the API did not return in Missing. Its
+// calls join those of other reads by ID in the region that wait for their turn at the same time.
 func (c *Client) StatusesByID(ctx context.Context, region string, ids []string) (Result, error) {
 	unique := uniqueIDs(ids)
 	batches := batchIDs(unique, pageSize)
 	pages, err := fetchAll(ctx, c, describeInstancesStatus, len(batches), func(ctx context.Context, i int) (page, error) {
-		return c.describe(ctx, query{region: region, ids: batches[i], name: batchName(batches, i)})
+		r := request{action: describeInstancesStatus, region: region, name: batchName(batches, i)}
+		return c.statuses.call(ctx, joinKey{action: describeInstancesStatus, region: region}, r, batches[i])
 	})
 	if err != nil {
 		return Result{}, err
@@ -134,6 +137,24 @@ func (c *Client) StatusesByID(ctx context.Context, region string, ids []string) 
 		}
 	}
 	return result, nil
+}
+
+// readStatuses sends one DescribeInstancesStatus request for ids through the request pipeline as
+// r names it.
+func (c *Client) readStatuses(ctx context.Context, _ joinKey, r request, ids []string) (page, error) {
+	return c.describe(ctx, r, query{region: r.region, ids: ids, name: r.name})
+}
+
+// pageOf is the part of a DescribeInstancesStatus answer that concerns ids.
+func pageOf(p page, ids []string) page {
+	asked := setOf(ids)
+	mine := page{total: p.total}
+	for _, s := range p.statuses {
+		if asked[s.ID] {
+			mine.statuses = append(mine.statuses, s)
+		}
+	}
+	return mine
 }
 
 func batchName(batches [][]string, i int) string {

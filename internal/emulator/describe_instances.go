@@ -12,6 +12,7 @@ func (e *Emulator) describeInstances(c call) (map[string]any, *apiError) {
 	if apiErr := decodeParams(c.body, &p); apiErr != nil {
 		return nil, apiErr
 	}
+	e.recordIDs("DescribeInstances", len(p.InstanceIDs))
 	offset, limit, apiErr := p.window()
 	if apiErr != nil {
 		return nil, apiErr

@@ -7,13 +7,13 @@ func (e *Emulator) describeInstancesStatus(c call) (map[string]any, *apiError) {
 	if apiErr := decodeParams(c.body, &p); apiErr != nil {
 		return nil, apiErr
 	}
+	e.recordIDs("DescribeInstancesStatus", len(p.InstanceIDs))
 	offset, limit, apiErr := p.window()
 	if apiErr != nil {
 		return nil, apiErr
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	e.stats.StatusIDs = append(e.stats.StatusIDs, len(p.InstanceIDs))
 	e.churn(c.region)
 	page, total := e.page(c.region, p.InstanceIDs, nil, offset, limit)
 	set := make([]map[string]string, len(page))

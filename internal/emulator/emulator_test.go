@@ -405,8 +405,8 @@ func TestStatsCountRateAndRequests(t *testing.T) {
 	if s.LastResponse.Before(s.FirstRequest) {
 		t.Fatal("the last response precedes the first request")
 	}
-	if !slices.Equal(s.StatusIDs, []int{0, 0, 0, 0}) {
-		t.Fatalf("the calls carried %v IDs, want four listings of the region", s.StatusIDs)
+	if !slices.Equal(s.IDsPerCall["DescribeInstancesStatus"], []int{0, 0, 0, 0}) {
+		t.Fatalf("the calls carried %v IDs, want four listings of the region", s.IDsPerCall["DescribeInstancesStatus"])
 	}
 	// Past a second, a call is in a window of its own.
 	clock.Advance(2 * time.Second)

@@ -155,6 +155,7 @@ func (e *Emulator) startInstances(c call) (map[string]any, *apiError) {
 	if apiErr := decodeParams(c.body, &p); apiErr != nil {
 		return nil, apiErr
 	}
+	e.recordIDs(startKind.action, len(p.InstanceIDs))
 	return e.operate(c, startKind, p.InstanceIDs, "", false)
 }
 
@@ -163,6 +164,7 @@ func (e *Emulator) stopInstances(c call) (map[string]any, *apiError) {
 	if apiErr := decodeParams(c.body, &p); apiErr != nil {
 		return nil, apiErr
 	}
+	e.recordIDs(stopKind.action, len(p.InstanceIDs))
 	if apiErr := checkStopType(p.StopType, p.ForceStop, "ForceStop"); apiErr != nil {
 		return nil, apiErr
 	}
@@ -178,6 +180,7 @@ func (e *Emulator) rebootInstances(c call) (map[string]any, *apiError) {
 	if apiErr := decodeParams(c.body, &p); apiErr != nil {
 		return nil, apiErr
 	}
+	e.recordIDs(rebootKind.action, len(p.InstanceIDs))
 	if apiErr := checkStopType(p.StopType, p.ForceReboot, "ForceReboot"); apiErr != nil {
 		return nil, apiErr
 	}

@@ -35,10 +35,12 @@ type Stats struct {
 	Transitions int
 	// Operated counts, per operation action, the instances of the calls it accepted.
 	Operated map[string]int
-	// StatusIDs is the number of InstanceIds of each DescribeInstancesStatus call answered, in
-	// the order answered (0 for a listing of the region), so that tests can tell the polls of a
-	// wait apart.
-	StatusIDs []int
+	// IDsPerCall is, per action, the number of InstanceIds each call carried (0 for a listing of
+	// the region or a read by filters), in the order the calls came, for the calls that got past
+	// the rate limit and the injected faults: tests tell the polls of a wait apart with it, and
+	// see how many instances one call carried. It keeps the last maxRecordedCalls of each action,
+	// so that a long-running emulator does not grow without bound.
+	IDsPerCall map[string][]int
 	// FirstRequest and LastResponse bound the time the emulator was busy.
 	FirstRequest, LastResponse time.Time
 }
@@ -53,7 +55,10 @@ func (e *Emulator) Stats() Stats {
 	s.Tokens = maps.Clone(e.stats.Tokens)
 	s.RequestClients = maps.Clone(e.stats.RequestClients)
 	s.Operated = maps.Clone(e.stats.Operated)
-	s.StatusIDs = slices.Clone(e.stats.StatusIDs)
+	s.IDsPerCall = make(map[string][]int, len(e.stats.IDsPerCall))
+	for action, ids := range e.stats.IDsPerCall {
+		s.IDsPerCall[action] = slices.Clone(ids)
+	}
 	return s
 }
 
@@ -62,6 +67,21 @@ func (e *Emulator) Calls(action string) int {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	return e.stats.Calls[action]
+}
+
+// maxRecordedCalls is how many calls of each action Stats.IDsPerCall remembers.
+const maxRecordedCalls = 100_000
+
+// recordIDs records that a call of action carried n InstanceIds.
+func (e *Emulator) recordIDs(action string, n int) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	calls := e.stats.IDsPerCall[action]
+	if len(calls) == maxRecordedCalls {
+		// Drop the older half at once, so that recording stays cheap.
+		calls = append(calls[:0], calls[maxRecordedCalls/2:]...)
+	}
+	e.stats.IDsPerCall[action] = append(calls, n)
 }
 
 // countRate records a call at now and updates the peak number of calls in one second; e.mu is held.

@@ -67,7 +67,7 @@ func TestAccCVMInstancesStatusDataSource_waitsForLaunchingInstances(t *testing.T
 	}
 
 	// Terraform reads the data source on every plan of the step; only the first read waits.
-	reads := readsOf(t, emu.Stats().StatusIDs, len(ids))
+	reads := readsOf(t, emu.Stats().IDsPerCall["DescribeInstancesStatus"], len(ids))
 	first := reads[0]
 	if len(first) < 2 || first[0] != len(launched) {
 		t.Fatalf("the first read polled %v after its first poll of all %d; want the %d launching instances, then fewer", first, len(ids), len(launched))
