@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 
@@ -33,12 +34,12 @@ type coalescer[T any] struct {
 	share func(answer T, ids []string) T
 
 	mu sync.Mutex
-	// open is, per kind, the call that waits for its turn and can still be joined.
-	open map[joinKey]*joined[T]
+	// waiting are, per kind, the calls that wait for their turn, in the order they were made.
+	waiting map[joinKey][]*joined[T]
 }
 
 func newCoalescer[T any](c *Client, send func(context.Context, joinKey, request, []string) (T, error), share func(T, []string) T) *coalescer[T] {
-	return &coalescer[T]{c: c, send: send, share: share, open: map[joinKey]*joined[T]{}}
+	return &coalescer[T]{c: c, send: send, share: share, waiting: map[joinKey][]*joined[T]{}}
 }
 
 // joined is one call that carries the IDs of one caller or more.
@@ -63,16 +64,20 @@ type outcome[T any] struct {
 	err    error
 }
 
-// call sends ids, at most 100, in a call of kind k, joined with others' when one waits for its
-// turn; r names the caller's request in its errors. A caller whose ctx ends leaves the call: its
-// IDs are not sent if the call has not gone yet, and the others go on without it.
+// call sends ids, at most 100, in a call of kind k: the first call waiting for its turn that they
+// fit in, or a new one; r names the caller's request in its errors. A caller whose ctx ends leaves
+// the call: its IDs are not sent if the call has not gone yet, and the others go on without it.
 func (co *coalescer[T]) call(ctx context.Context, k joinKey, r request, ids []string) (T, error) {
 	p := &part[T]{r: r, ids: ids, answer: make(chan outcome[T], 1)}
 	co.mu.Lock()
-	j := co.open[k]
-	if j == nil || !j.fits(ids) {
+	waiting := co.waiting[k]
+	i := slices.IndexFunc(waiting, func(j *joined[T]) bool { return j.fits(ids) })
+	var j *joined[T]
+	if i >= 0 {
+		j = waiting[i]
+	} else {
 		j = &joined[T]{key: k}
-		co.open[k] = j
+		co.waiting[k] = append(waiting, j)
 		co.start(ctx, j)
 	}
 	j.parts, p.call = append(j.parts, p), j
@@ -110,10 +115,7 @@ func (co *coalescer[T]) run(ctx context.Context, j *joined[T]) {
 	if !j.closed {
 		ticket, perSecond, err := co.c.paces[j.key.action].wait(ctx)
 		co.mu.Lock()
-		j.closed = true
-		if co.open[j.key] == j {
-			delete(co.open, j.key)
-		}
+		co.close(j)
 		co.mu.Unlock()
 		if err != nil {
 			return // every caller left
@@ -165,27 +167,27 @@ func (co *coalescer[T]) settle(ctx context.Context, j *joined[T], answer T, err 
 // that nobody waits for any more ends. co.mu is held.
 func (co *coalescer[T]) leave(p *part[T]) bool {
 	j := p.call
-	i := indexOf(j.parts, p)
+	i := slices.Index(j.parts, p)
 	if i < 0 {
 		return false
 	}
-	j.parts = append(j.parts[:i], j.parts[i+1:]...)
+	j.parts = slices.Delete(j.parts, i, i+1)
 	if len(j.parts) == 0 {
 		j.cancel()
-		if co.open[j.key] == j {
-			delete(co.open, j.key)
-		}
+		co.close(j)
 	}
 	return true
 }
 
-func indexOf[T comparable](items []T, item T) int {
-	for i, it := range items {
-		if it == item {
-			return i
-		}
+// close takes j out of the calls that can be joined; co.mu is held.
+func (co *coalescer[T]) close(j *joined[T]) {
+	j.closed = true
+	waiting := slices.DeleteFunc(co.waiting[j.key], func(w *joined[T]) bool { return w == j })
+	if len(waiting) == 0 {
+		delete(co.waiting, j.key)
+	} else {
+		co.waiting[j.key] = waiting
 	}
-	return -1
 }
 
 // fits reports whether ids can join j: it has not gone, and their IDs together fit in one request.

@@ -31,8 +31,8 @@ type pacer struct {
 	// width is how many requests of the action may be under way at once: a second of requests at
 	// the limit, enough to keep the pace busy for round trips up to a second. A thousand at most.
 	width int
-	// now is the clock of the curve (Config.Now), which tests move by hand; the bucket's waits are
-	// real waits, on the machine's clock.
+	// now is the pace's clock (Config.Now), which tests move by hand: a waiter sleeps for as long
+	// as the bucket needs to refill at the pace, then looks at the clock again.
 	now func() time.Time
 
 	mu     sync.Mutex
@@ -66,15 +66,15 @@ func newPacer(limit float64, now func() time.Time) *pacer {
 func (p *pacer) wait(ctx context.Context) (ticket uint64, perSecond float64, err error) {
 	for {
 		p.mu.Lock()
-		perSecond = p.rateAt(p.now())
+		now := p.now()
+		perSecond = p.rateAt(now)
 		if rate.Limit(perSecond) != p.bucket.Limit() {
-			p.bucket.SetLimit(rate.Limit(perSecond))
+			p.bucket.SetLimitAt(now, rate.Limit(perSecond))
 		}
-		now := time.Now()
 		if p.bucket.AllowN(now, 1) {
 			p.tickets++
 			ticket = p.tickets
-			p.sent = append(p.recent(), p.now())
+			p.sent = append(p.recent(), now)
 			p.mu.Unlock()
 			return ticket, perSecond, nil
 		}

@@ -15,8 +15,10 @@ func TestPaceCutsAfterThrottlingAndClimbsBack(t *testing.T) {
 	t.Parallel()
 	now := time.Unix(1_700_000_000, 0)
 	p := newPacer(40, func() time.Time { return now })
+	// A request goes when the pace's clock has moved on by a token's worth.
 	let := func() uint64 {
 		t.Helper()
+		now = now.Add(time.Second / 40)
 		ticket, _, err := p.wait(context.Background())
 		if err != nil {
 			t.Fatal(err)
@@ -43,17 +45,19 @@ func TestPaceCutsAfterThrottlingAndClimbsBack(t *testing.T) {
 	near("after throttled answers of requests sent before the cut", p.rateAt(now), 7)
 
 	// A request sent after the cut, throttled too: the pace it went at is cut again.
-	p.slowDown(let())
-	near("after a second cut", p.rateAt(now), 4.9)
-	window := math.Cbrt(7 * (1 - paceBeta) / paceScale)
+	ticket := let()
+	before := p.rateAt(now)
+	p.slowDown(ticket)
+	near("after a second cut", p.rateAt(now), paceBeta*before)
+	window := math.Cbrt(before * (1 - paceBeta) / paceScale)
 	now = now.Add(time.Duration(window / 2 * float64(time.Second)))
-	if r := p.rateAt(now); r <= 4.9 || r >= 7 {
-		t.Fatalf("halfway back, the pace is %v per second, want between 4.9 and 7", r)
+	if r := p.rateAt(now); r <= paceBeta*before || r >= before {
+		t.Fatalf("halfway back, the pace is %v per second, want between %v and %v", r, paceBeta*before, before)
 	}
 	now = now.Add(time.Duration(window / 2 * float64(time.Second)))
-	near("back at the rate of the cut", p.rateAt(now), 7)
+	near("back at the rate of the cut", p.rateAt(now), before)
 	now = now.Add(time.Second)
-	near("a second past it", p.rateAt(now), 7+paceScale)
+	near("a second past it", p.rateAt(now), before+paceScale)
 	now = now.Add(time.Minute)
 	near("long after", p.rateAt(now), 40)
 	if !p.cutTime.IsZero() {
