@@ -356,9 +356,11 @@ func TestAccCVMInstanceStateResource_destroyLeavesInstance(t *testing.T) {
 }
 
 // TestAccCVMInstanceStateResource_fleet: 200 resources of one for_each each stop their instance
-// in one apply, at Terraform's parallelism of 10; the shared pace keeps every action within its
-// limit, so the emulator throttles no call, and the plan that follows shows no change.
-// terraform-plugin-testing cannot read the state of a for_each, so the test drives the CLI.
+// in one apply at -parallelism=100. The resources' reads, stops and polls join: each instance is
+// stopped once, in calls that carry many, and the shared pace keeps every action within its
+// limit, so the emulator throttles no call; the plan that follows refreshes the 200 in a few
+// reads and shows no change. terraform-plugin-testing cannot read the state of a for_each, so the
+// test drives the CLI.
 func TestAccCVMInstanceStateResource_fleet(t *testing.T) {
 	t.Parallel()
 	c := newCLI(t)
@@ -372,16 +374,30 @@ resource "qcloud_cvm_instance_state" "fleet" {
   poll_interval = "1s"
 }
 `, hclList(ids)))
-	expectOutput(t, c.mustRun(t, dir, "apply", "-auto-approve", "-no-color"), "Apply complete! Resources: 200 added, 0 changed, 0 destroyed.")
+	expectOutput(t, c.mustRun(t, dir, "apply", "-auto-approve", "-no-color", "-parallelism=100"), "Apply complete! Resources: 200 added, 0 changed, 0 destroyed.")
 	if err := expectFleetIn(emu, ids, "STOPPED")(nil); err != nil {
 		t.Fatal(err)
 	}
-	if err := expectOperations(emu, "StopInstances", 200, 200)(nil); err != nil {
-		t.Fatal(err)
+	stops := emu.Stats().IDsPerCall["StopInstances"]
+	if carried := sum(stops); carried != 200 || len(stops) > 50 || emu.Stats().Operated["StopInstances"] != 200 {
+		t.Fatalf("%d StopInstances calls carried %v instances, want the 200 instances once each in at most 50 calls", len(stops), stops)
 	}
 	if s := emu.Stats(); s.Throttled != 0 {
 		t.Fatalf("the emulator throttled %d calls", s.Throttled)
 	}
 	// -detailed-exitcode fails a plan with changes.
-	c.mustRun(t, dir, "plan", "-detailed-exitcode", "-no-color")
+	before := emu.Calls("DescribeInstancesStatus")
+	c.mustRun(t, dir, "plan", "-detailed-exitcode", "-no-color", "-parallelism=100")
+	if reads := emu.Calls("DescribeInstancesStatus") - before; reads > 50 {
+		t.Fatalf("the plan refreshed 200 resources with %d reads, want at most 50", reads)
+	}
 }
+
+func sum(numbers []int) int {
+	total := 0
+	for _, n := range numbers {
+		total += n
+	}
+	return total
+}
+

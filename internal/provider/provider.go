@@ -189,13 +189,17 @@ func (p *qcloudProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 				MarkdownDescription: "The most requests per second of each API action, shared by everything this provider " +
 					"configuration does. Each action is paced at the lower of this and its documented limit (40 per second for " +
 					"`DescribeInstancesStatus` and `DescribeInstances`, 10 for `StartInstances`, `StopInstances` and " +
-					"`RebootInstances`), which is also the default; lower it when other clients share the account's limit.",
+					"`RebootInstances`), which is also the default. The limits hold per account and region, for every client: " +
+					"when the API answers `RequestLimitExceeded`, the action's pace drops and then climbs back towards this " +
+					"limit, so that runs sharing the account settle near their share on their own.",
 				Validators: []validator.Float64{float64validator.AtLeast(0), float64validator.NoneOf(0)},
 			},
 			"max_retries": schema.Int64Attribute{
 				Optional: true,
-				MarkdownDescription: "How often one request is retried after throttling, an internal error of the API or a " +
-					"network failure, with exponential backoff. `0` disables retries. Default: `8`.",
+				MarkdownDescription: "How often one request is retried after an internal error of the API, a malformed " +
+					"answer or a network failure, with exponential backoff. A throttled request (`RequestLimitExceeded`) " +
+					"is retried until the read's or the operation's timeout, however many attempts that takes: it only " +
+					"means \"wait\". `0` disables every retry, throttled ones included. Default: `8`.",
 				Validators: []validator.Int64{int64validator.AtLeast(0)},
 			},
 		},

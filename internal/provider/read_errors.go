@@ -71,8 +71,9 @@ func advice(e *cvm.Error, end ending) string {
 		return "The API did not accept the keys. Check secret_id and secret_key (or " + envSecretID + " and " + envSecretKey +
 			", or the tccli profile), and that they belong to the account whose instances you read."
 	case strings.HasPrefix(code, "RequestLimitExceeded"):
-		return "The API kept throttling the requests after every retry. Other clients may share the account's limit: " +
-			"lower rate_limit, or raise max_retries."
+		return "The API throttled the request, and max_retries = 0 turns off every retry, throttled ones included. " +
+			"The account's limit is shared by every client in the region (other runs, the console, other tools): " +
+			"with retries, a throttled request waits for its turn until the timeout."
 	case code == "UnsupportedRegion", strings.HasPrefix(code, "InvalidParameterValue.Region"):
 		return "Check the region (the region argument, or the provider's region or " + envRegion + ")."
 	case e.Action == "DescribeInstances" && refusedFilter(code):

@@ -36,10 +36,10 @@ func TestAccCVMInstancesStatusDataSource_readErrorsSayWhatToDo(t *testing.T) {
 			message: []string{"failed on the page at offset 0 (limit 100) after 1 attempt: UnsupportedRegion", "(RequestId", "Check the region"},
 		},
 		{
-			name:    "throttled on every retry",
+			name:    "throttled without retries",
 			faults:  emulator.Faults{Throttle: 1},
-			config:  func(srv *httptest.Server) string { return providerBlock(srv, "max_retries = 1") + listAll },
-			message: []string{"after 2 attempts: RequestLimitExceeded", "(RequestId", "lower rate_limit, or raise max_retries"},
+			config:  func(srv *httptest.Server) string { return providerBlock(srv, "max_retries = 0") + listAll },
+			message: []string{"after 1 attempt: RequestLimitExceeded", "(RequestId", "max_retries = 0 turns off every retry"},
 		},
 		{
 			name:    "internal errors on every retry",

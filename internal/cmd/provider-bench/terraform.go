@@ -1,0 +1,159 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/qcloudlabs/terraform-provider-qcloud/internal/acctest"
+	"github.com/qcloudlabs/terraform-provider-qcloud/internal/emulator"
+)
+
+// serve starts emu on a port of this machine and returns its address and a function that stops it.
+func serve(emu *emulator.Emulator) (string, func(), error) {
+	listener, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", nil, err
+	}
+	server := &http.Server{Handler: emu, ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = server.Serve(listener) }()
+	return listener.Addr().String(), func() { _ = server.Close() }, nil
+}
+
+// workspace is a folder with a configuration, run by one Terraform CLI with one provider build.
+type workspace struct {
+	dir         string
+	terraform   string
+	providerDir string
+	env         []string
+}
+
+// newWorkspace writes config (and vars as terraform.tfvars.json, if set) into a new folder whose
+// CLI configuration installs the provider from providerDir.
+func newWorkspace(terraform, providerDir, config string, vars map[string]any) (*workspace, error) {
+	dir, err := os.MkdirTemp("", "provider-bench")
+	if err != nil {
+		return nil, err
+	}
+	w := &workspace{dir: dir, terraform: terraform, providerDir: providerDir}
+	w.env = append(os.Environ(),
+		"TF_CLI_CONFIG_FILE="+filepath.Join(dir, "terraformrc"),
+		"TF_IN_AUTOMATION=1", "CHECKPOINT_DISABLE=1",
+		"TENCENTCLOUD_SECRET_ID="+secretID, "TENCENTCLOUD_SECRET_KEY="+secretKey)
+	files := map[string]string{
+		"main.tf":     acctest.RequiredProviders + config,
+		"terraformrc": acctest.DevOverrides("registry.terraform.io", providerDir),
+	}
+	if vars != nil {
+		encoded, err := jsonText(vars)
+		if err != nil {
+			return nil, err
+		}
+		files["terraform.tfvars.json"] = encoded
+	}
+	var errs []error
+	for name, content := range files {
+		errs = append(errs, os.WriteFile(filepath.Join(dir, name), []byte(content), 0o600))
+	}
+	return w, errors.Join(errs...)
+}
+
+func (w *workspace) remove() { _ = os.RemoveAll(w.dir) }
+
+// run runs terraform with args in the workspace and returns how long it took.
+func (w *workspace) run(args ...string) (time.Duration, error) {
+	cmd := exec.Command(w.terraform, args...)
+	cmd.Dir, cmd.Env = w.dir, w.env
+	var output bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &output, &output
+	start := time.Now()
+	if err := cmd.Run(); err != nil {
+		return 0, fmt.Errorf("terraform %s: %w\n%s", strings.Join(args, " "), err, output.String())
+	}
+	return time.Since(start), nil
+}
+
+// outputNumber is the output name of the workspace's state, a number.
+func (w *workspace) outputNumber(name string) (int, error) {
+	cmd := exec.Command(w.terraform, "output", "-raw", name)
+	cmd.Dir, cmd.Env = w.dir, w.env
+	out, err := cmd.Output()
+	if err != nil {
+		return 0, fmt.Errorf("terraform output: %w", err)
+	}
+	return strconv.Atoi(strings.TrimSpace(string(out)))
+}
+
+// providerBlock is the provider block of a benchmark against the emulator at endpoint.
+func providerBlock(endpoint string, args ...string) string {
+	return acctest.ProviderBlock(append([]string{acctest.Arg("region", region), acctest.HTTP, acctest.Endpoints(endpoint)}, args...)...)
+}
+
+// watchPeakRSS samples, until done is closed, the peak resident set size (VmHWM) of every
+// process running the provider binary, and then sends the largest seen.
+func watchPeakRSS(binary string, done <-chan struct{}) <-chan int64 {
+	peak := make(chan int64, 1)
+	go func() {
+		var largest int64
+		ticker := time.NewTicker(20 * time.Millisecond)
+		defer ticker.Stop()
+		for {
+			for _, pid := range processesOf(binary) {
+				largest = max(largest, highWaterMark(pid))
+			}
+			select {
+			case <-done:
+				peak <- largest
+				return
+			case <-ticker.C:
+			}
+		}
+	}()
+	return peak
+}
+
+func processesOf(binary string) []string {
+	entries, _ := os.ReadDir("/proc")
+	var pids []string
+	for _, e := range entries {
+		if _, err := strconv.Atoi(e.Name()); err != nil {
+			continue
+		}
+		if exe, err := os.Readlink(filepath.Join("/proc", e.Name(), "exe")); err == nil && exe == binary {
+			pids = append(pids, e.Name())
+		}
+	}
+	return pids
+}
+
+// highWaterMark is the peak RSS of a process in bytes, from /proc/<pid>/status.
+func highWaterMark(pid string) int64 {
+	status, err := os.ReadFile(filepath.Join("/proc", pid, "status"))
+	if err != nil {
+		return 0
+	}
+	for line := range strings.SplitSeq(string(status), "\n") {
+		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			kb, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 10, 64)
+			return kb * 1024
+		}
+	}
+	return 0
+}
+
+func terraformVersion(terraform string) string {
+	out, err := exec.Command(terraform, "version").Output()
+	if err != nil {
+		return "terraform version unknown"
+	}
+	line, _, _ := strings.Cut(string(out), "\n")
+	return line
+}
