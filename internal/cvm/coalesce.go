@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	sdkerrors "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common/errors"
 )
@@ -24,8 +25,12 @@ type joinKey struct {
 // reads of one instance each; joined, it is a few calls of many. A call that arrives while another
 // of its kind waits for its turn (the pace) joins it, as long as their IDs together fit in one
 // request of 100; a call with nothing to join goes as soon as the pace lets it, with no window to
-// wait for others. Each caller gets its own instances' part of the answer, and its own error.
-// No library does this for a paced, typed API; it is written here.
+// wait for others. A call that is not full waits, besides, while another of its kind that was not
+// full is unanswered, as TCP's Nagle algorithm holds small segments while one is unacknowledged:
+// Terraform hands the provider its resources one by one, as fast as it gets through them, and a
+// call per pace interval would carry only the few that came in that interval. Each caller gets
+// its own instances' part of the answer, and its own error. No library does this for a paced,
+// typed API; it is written here.
 type coalescer[T any] struct {
 	c *Client
 	// send makes one call of ids through the request pipeline, as r names it.
@@ -36,17 +41,21 @@ type coalescer[T any] struct {
 	mu sync.Mutex
 	// waiting are, per kind, the calls that wait for their turn, in the order they were made.
 	waiting map[joinKey][]*joined[T]
+	// unanswered is, per kind, closed when the call not full that went last is answered.
+	unanswered map[joinKey]chan struct{}
 }
 
 func newCoalescer[T any](c *Client, send func(context.Context, joinKey, request, []string) (T, error), share func(T, []string) T) *coalescer[T] {
-	return &coalescer[T]{c: c, send: send, share: share, waiting: map[joinKey][]*joined[T]{}}
+	return &coalescer[T]{c: c, send: send, share: share, waiting: map[joinKey][]*joined[T]{}, unanswered: map[joinKey]chan struct{}{}}
 }
 
 // joined is one call that carries the IDs of one caller or more.
 type joined[T any] struct {
 	key    joinKey
-	parts  []*part[T] // the callers waiting for its answer
-	closed bool       // it had its turn, or is a split of a call that had: nobody joins it
+	parts  []*part[T]    // the callers waiting for its answer
+	closed bool          // it had its turn, or is a split of a call that had: nobody joins it
+	full   chan struct{} // closed once it carries 100 IDs, when isFull is set
+	isFull bool
 	cancel context.CancelFunc
 	record attempts
 }
@@ -71,16 +80,21 @@ func (co *coalescer[T]) call(ctx context.Context, k joinKey, r request, ids []st
 	p := &part[T]{r: r, ids: ids, answer: make(chan outcome[T], 1)}
 	co.mu.Lock()
 	waiting := co.waiting[k]
-	i := slices.IndexFunc(waiting, func(j *joined[T]) bool { return j.fits(ids) })
+	i := slices.IndexFunc(waiting, func(j *joined[T]) bool { return !j.closed && j.carried(ids) <= pageSize })
 	var j *joined[T]
 	if i >= 0 {
 		j = waiting[i]
 	} else {
-		j = &joined[T]{key: k}
+		j = &joined[T]{key: k, full: make(chan struct{})}
 		co.waiting[k] = append(waiting, j)
 		co.start(ctx, j)
 	}
+	full := j.carried(ids) == pageSize
 	j.parts, p.call = append(j.parts, p), j
+	if full && !j.isFull {
+		j.isFull = true
+		close(j.full)
+	}
 	co.mu.Unlock()
 
 	select {
@@ -112,10 +126,16 @@ func (co *coalescer[T]) start(ctx context.Context, j *joined[T]) {
 func (co *coalescer[T]) run(ctx context.Context, j *joined[T]) {
 	defer j.cancel()
 	var t *turn
+	var answered chan struct{}
 	if !j.closed {
+		co.awaitUnanswered(ctx, j)
 		ticket, perSecond, err := co.c.paces[j.key.action].wait(ctx)
 		co.mu.Lock()
 		co.close(j)
+		if err == nil && len(j.ids()) < pageSize {
+			answered = make(chan struct{})
+			co.unanswered[j.key] = answered
+		}
 		co.mu.Unlock()
 		if err != nil {
 			return // every caller left
@@ -125,12 +145,42 @@ func (co *coalescer[T]) run(ctx context.Context, j *joined[T]) {
 	co.mu.Lock()
 	ids, r := j.ids(), j.request()
 	co.mu.Unlock()
-	if len(ids) == 0 {
+	var answer T
+	var err error
+	sent := time.Now()
+	if len(ids) > 0 {
+		r.action, r.region, r.turn, r.record = j.key.action, j.key.region, t, &j.record
+		answer, err = co.send(ctx, j.key, r, ids)
+	}
+	if answered != nil {
+		time.AfterFunc(time.Since(sent), func() {
+			co.mu.Lock()
+			if co.unanswered[j.key] == answered {
+				delete(co.unanswered, j.key)
+			}
+			close(answered)
+			co.mu.Unlock()
+		})
+	}
+	if len(ids) > 0 {
+		co.settle(ctx, j, answer, err)
+	}
+}
+
+// awaitUnanswered waits, unless j is full, for the answer of the call of its kind not full that
+// went last, or for every caller of j to leave.
+func (co *coalescer[T]) awaitUnanswered(ctx context.Context, j *joined[T]) {
+	co.mu.Lock()
+	unanswered := co.unanswered[j.key]
+	co.mu.Unlock()
+	if unanswered == nil {
 		return
 	}
-	r.action, r.region, r.turn, r.record = j.key.action, j.key.region, t, &j.record
-	answer, err := co.send(ctx, j.key, r, ids)
-	co.settle(ctx, j, answer, err)
+	select {
+	case <-unanswered:
+	case <-j.full:
+	case <-ctx.Done():
+	}
 }
 
 // settle gives each caller still waiting its part of the answer, or its own error. When the API
@@ -190,11 +240,8 @@ func (co *coalescer[T]) close(j *joined[T]) {
 	}
 }
 
-// fits reports whether ids can join j: it has not gone, and their IDs together fit in one request.
-func (j *joined[T]) fits(ids []string) bool {
-	if j.closed {
-		return false
-	}
+// carried is how many IDs j would carry with ids.
+func (j *joined[T]) carried(ids []string) int {
 	carried := map[string]bool{}
 	for _, p := range j.parts {
 		for _, id := range p.ids {
@@ -204,7 +251,7 @@ func (j *joined[T]) fits(ids []string) bool {
 	for _, id := range ids {
 		carried[id] = true
 	}
-	return len(carried) <= pageSize
+	return len(carried)
 }
 
 // ids are the IDs of j's callers, each once, in the order they joined.
