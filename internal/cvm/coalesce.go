@@ -25,12 +25,14 @@ type joinKey struct {
 // reads of one instance each; joined, it is a few calls of many. A call that arrives while another
 // of its kind waits for its turn (the pace) joins it, as long as their IDs together fit in one
 // request of 100; a call with nothing to join goes as soon as the pace lets it, with no window to
-// wait for others. A call that is not full waits, besides, while another of its kind that was not
-// full is unanswered, as TCP's Nagle algorithm holds small segments while one is unacknowledged:
-// Terraform hands the provider its resources one by one, as fast as it gets through them, and a
-// call per pace interval would carry only the few that came in that interval. Each caller gets
-// its own instances' part of the answer, and its own error. No library does this for a paced,
-// typed API; it is written here.
+// wait for others. A call that is not full also waits while the previous call of its kind that
+// was not full is unanswered, and as long again after its answer, as TCP's Nagle algorithm holds
+// small segments while one is unacknowledged: Terraform hands the provider its resources one at a
+// time, as fast as it gets through them, and the callers an answer releases come back with their
+// next requests (the next resources in their slots) in about a round trip; a call per pace
+// interval would carry only the few that came in that interval. Each caller gets its own
+// instances' part of the answer, and its own error. No library does this for a paced, typed API;
+// it is written here.
 type coalescer[T any] struct {
 	c *Client
 	// send makes one call of ids through the request pipeline, as r names it.
@@ -41,7 +43,8 @@ type coalescer[T any] struct {
 	mu sync.Mutex
 	// waiting are, per kind, the calls that wait for their turn, in the order they were made.
 	waiting map[joinKey][]*joined[T]
-	// unanswered is, per kind, closed when the call not full that went last is answered.
+	// unanswered is, per kind, closed once the call not full that went last was answered, and
+	// as long again.
 	unanswered map[joinKey]chan struct{}
 }
 
@@ -126,15 +129,15 @@ func (co *coalescer[T]) start(ctx context.Context, j *joined[T]) {
 func (co *coalescer[T]) run(ctx context.Context, j *joined[T]) {
 	defer j.cancel()
 	var t *turn
-	var answered chan struct{}
+	var quiet chan struct{}
 	if !j.closed {
-		co.awaitUnanswered(ctx, j)
+		co.awaitQuiet(ctx, j)
 		ticket, perSecond, err := co.c.paces[j.key.action].wait(ctx)
 		co.mu.Lock()
 		co.close(j)
 		if err == nil && len(j.ids()) < pageSize {
-			answered = make(chan struct{})
-			co.unanswered[j.key] = answered
+			quiet = make(chan struct{})
+			co.unanswered[j.key] = quiet
 		}
 		co.mu.Unlock()
 		if err != nil {
@@ -145,42 +148,46 @@ func (co *coalescer[T]) run(ctx context.Context, j *joined[T]) {
 	co.mu.Lock()
 	ids, r := j.ids(), j.request()
 	co.mu.Unlock()
+	r.action, r.region, r.turn, r.record = j.key.action, j.key.region, t, &j.record
+	sent := time.Now()
 	var answer T
 	var err error
-	sent := time.Now()
 	if len(ids) > 0 {
-		r.action, r.region, r.turn, r.record = j.key.action, j.key.region, t, &j.record
 		answer, err = co.send(ctx, j.key, r, ids)
 	}
-	if answered != nil {
-		time.AfterFunc(time.Since(sent), func() {
-			co.mu.Lock()
-			if co.unanswered[j.key] == answered {
-				delete(co.unanswered, j.key)
-			}
-			close(answered)
-			co.mu.Unlock()
-		})
+	if quiet != nil {
+		// The callers this answers come back with their next requests in about the time it took.
+		time.AfterFunc(time.Since(sent), func() { co.release(j.key, quiet) })
 	}
 	if len(ids) > 0 {
 		co.settle(ctx, j, answer, err)
 	}
 }
 
-// awaitUnanswered waits, unless j is full, for the answer of the call of its kind not full that
-// went last, or for every caller of j to leave.
-func (co *coalescer[T]) awaitUnanswered(ctx context.Context, j *joined[T]) {
+// awaitQuiet waits, unless j is full, until the call of its kind not full that went last was
+// answered, and as long again; or until every caller of j has left.
+func (co *coalescer[T]) awaitQuiet(ctx context.Context, j *joined[T]) {
 	co.mu.Lock()
-	unanswered := co.unanswered[j.key]
+	quiet := co.unanswered[j.key]
 	co.mu.Unlock()
-	if unanswered == nil {
+	if quiet == nil {
 		return
 	}
 	select {
-	case <-unanswered:
+	case <-quiet:
 	case <-j.full:
 	case <-ctx.Done():
 	}
+}
+
+// release lets the next call of kind k that is not full go.
+func (co *coalescer[T]) release(k joinKey, quiet chan struct{}) {
+	co.mu.Lock()
+	defer co.mu.Unlock()
+	if co.unanswered[k] == quiet {
+		delete(co.unanswered, k)
+	}
+	close(quiet)
 }
 
 // settle gives each caller still waiting its part of the answer, or its own error. When the API

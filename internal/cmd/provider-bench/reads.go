@@ -29,14 +29,7 @@ type readResult struct {
 // measureRead runs `terraform apply` of the data source once on a fresh emulator with n instances,
 // reading them as mode says.
 func measureRead(o options, n int, mode string) (readResult, error) {
-	emu := emulator.New(emulator.Config{
-		Keys:      map[string]string{secretID: secretKey},
-		Fleets:    map[string]int{region: n},
-		Seed:      uint64(n),
-		RateLimit: o.rateLimit,
-		Latency:   o.latency,
-	})
-	endpoint, stop, err := serve(emu)
+	emu, endpoint, stop, err := serveFleet(o, n)
 	if err != nil {
 		return readResult{}, err
 	}

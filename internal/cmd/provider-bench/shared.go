@@ -8,8 +8,6 @@ import (
 	"sync"
 	"text/tabwriter"
 	"time"
-
-	"github.com/qcloudlabs/terraform-provider-qcloud/internal/emulator"
 )
 
 // sharedResult is one measurement of runs that share one API quota: each lists the whole region at
@@ -31,14 +29,7 @@ type sharedResult struct {
 // measureShared runs `terraform apply` of a data source that lists a region of n instances in
 // runs workspaces at once, against one emulator at 40 requests per second with 150 ms of latency.
 func measureShared(o options, provider, providerDir string, runs, n int) (sharedResult, error) {
-	emu := emulator.New(emulator.Config{
-		Keys:      map[string]string{secretID: secretKey},
-		Fleets:    map[string]int{region: n},
-		Seed:      uint64(n),
-		RateLimit: o.rateLimit,
-		Latency:   o.latency,
-	})
-	endpoint, stop, err := serve(emu)
+	emu, endpoint, stop, err := serveFleet(o, n)
 	if err != nil {
 		return sharedResult{}, err
 	}

@@ -29,6 +29,19 @@ func serve(emu *emulator.Emulator) (string, func(), error) {
 	return listener.Addr().String(), func() { _ = server.Close() }, nil
 }
 
+// serveFleet serves an emulator of n instances at o's latency and rate limit.
+func serveFleet(o options, n int) (*emulator.Emulator, string, func(), error) {
+	emu := emulator.New(emulator.Config{
+		Keys:      map[string]string{secretID: secretKey},
+		Fleets:    map[string]int{region: n},
+		Seed:      uint64(n),
+		RateLimit: o.rateLimit,
+		Latency:   o.latency,
+	})
+	endpoint, stop, err := serve(emu)
+	return emu, endpoint, stop, err
+}
+
 // workspace is a folder with a configuration, run by one Terraform CLI with one provider build.
 type workspace struct {
 	dir         string
