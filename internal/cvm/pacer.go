@@ -65,6 +65,10 @@ func newPacer(limit float64, now func() time.Time) *pacer {
 // (rate.Limiter.Wait would keep the places reserved at the rate before the cut).
 func (p *pacer) wait(ctx context.Context) (ticket uint64, perSecond float64, err error) {
 	for {
+		// A request whose caller is gone spends no token.
+		if err := ctx.Err(); err != nil {
+			return 0, p.limit, err
+		}
 		p.mu.Lock()
 		now := p.now()
 		perSecond = p.rateAt(now)
