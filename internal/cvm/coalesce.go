@@ -132,7 +132,7 @@ func (co *coalescer[T]) run(ctx context.Context, j *joined[T]) {
 	var quiet chan struct{}
 	if !j.closed {
 		co.awaitQuiet(ctx, j)
-		ticket, perSecond, err := co.c.paces[j.key.action].wait(ctx)
+		next, err := co.c.paces[j.key.action].wait(ctx)
 		co.mu.Lock()
 		co.close(j)
 		if err == nil && len(j.ids()) < pageSize {
@@ -143,7 +143,7 @@ func (co *coalescer[T]) run(ctx context.Context, j *joined[T]) {
 		if err != nil {
 			return // every caller left
 		}
-		t = &turn{ticket: ticket, perSecond: perSecond}
+		t = &next
 	}
 	co.mu.Lock()
 	ids, r := j.ids(), j.request()

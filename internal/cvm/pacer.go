@@ -59,34 +59,40 @@ func newPacer(limit float64, now func() time.Time) *pacer {
 	}
 }
 
-// wait blocks until the next request may go, or ctx ends, and returns the request's ticket (for
+// turn is a request's leave from the pace to go: its ticket, and the pace it went at.
+type turn struct {
+	ticket    uint64
+	perSecond float64
+}
+
+// wait blocks until the next request may go, or ctx ends, and returns its turn: its ticket (for
 // slowDown) and the pace it went at. It takes a token from the bucket without reserving one: a
 // waiter that is not let through holds no place, so a cut applies to every waiter at once
 // (rate.Limiter.Wait would keep the places reserved at the rate before the cut).
-func (p *pacer) wait(ctx context.Context) (ticket uint64, perSecond float64, err error) {
+func (p *pacer) wait(ctx context.Context) (turn, error) {
 	for {
 		// A request whose caller is gone spends no token.
 		if err := ctx.Err(); err != nil {
-			return 0, p.limit, err
+			return turn{}, err
 		}
 		p.mu.Lock()
 		now := p.now()
-		perSecond = p.rateAt(now)
+		perSecond := p.rateAt(now)
 		if rate.Limit(perSecond) != p.bucket.Limit() {
 			p.bucket.SetLimitAt(now, rate.Limit(perSecond))
 		}
 		if p.bucket.AllowN(now, 1) {
 			p.tickets++
-			ticket = p.tickets
+			t := turn{ticket: p.tickets, perSecond: perSecond}
 			p.sent = append(p.recent(), now)
 			p.mu.Unlock()
-			return ticket, perSecond, nil
+			return t, nil
 		}
 		until := time.Duration((1 - p.bucket.TokensAt(now)) / perSecond * float64(time.Second))
 		p.mu.Unlock()
 		// A wait that would outlast ctx's deadline is not begun: the request could not go in time.
 		if !sleep(ctx, until) {
-			return 0, perSecond, cmp.Or(ctx.Err(), context.DeadlineExceeded)
+			return turn{}, cmp.Or(ctx.Err(), context.DeadlineExceeded)
 		}
 	}
 }

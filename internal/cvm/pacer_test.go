@@ -19,11 +19,11 @@ func TestPaceCutsAfterThrottlingAndClimbsBack(t *testing.T) {
 	let := func() uint64 {
 		t.Helper()
 		now = now.Add(time.Second / 40)
-		ticket, _, err := p.wait(context.Background())
+		turn, err := p.wait(context.Background())
 		if err != nil {
 			t.Fatal(err)
 		}
-		return ticket
+		return turn.ticket
 	}
 	near := func(what string, got, want float64) {
 		t.Helper()

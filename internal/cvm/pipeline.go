@@ -27,12 +27,6 @@ type request struct {
 	record *attempts
 }
 
-// turn is a request's leave from the pace to go: its ticket, and the pace it went at.
-type turn struct {
-	ticket    uint64
-	perSecond float64
-}
-
 // sendFunc makes one attempt of a request with an SDK client that signs with the attempt's keys,
 // and returns the checked answer and its RequestId.
 type sendFunc[T any] func(ctx context.Context, sdk *cvmapi.Client) (answer T, requestID string, err error)
@@ -52,11 +46,11 @@ func call[T any](ctx context.Context, c *Client, r request, send sendFunc[T]) (T
 		previous = err
 		t := r.turn
 		if attempt > 1 || t == nil {
-			ticket, perSecond, waitErr := pace.wait(ctx)
+			next, waitErr := pace.wait(ctx)
 			if waitErr != nil {
 				return zero, newError(ctx, r, attempt-1, cmp.Or(err, notSent(ctx)), true)
 			}
-			t = &turn{ticket: ticket, perSecond: perSecond}
+			t = &next
 		}
 		r.record.begin(attempt)
 		start := time.Now()
