@@ -121,13 +121,16 @@ func (co *coalescer[T]) call(ctx context.Context, k joinKey, r request, ids []st
 // start runs j on a context of its own, which keeps ctx's values (the logger) and ends when every
 // caller has left; co.mu is held.
 func (co *coalescer[T]) start(ctx context.Context, j *joined[T]) {
-	ctx, j.cancel = context.WithCancel(context.WithoutCancel(ctx))
-	go co.run(ctx, j)
+	ctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	j.cancel = cancel
+	go func() {
+		defer cancel()
+		co.run(ctx, j)
+	}()
 }
 
 // run waits for j's turn, unless it had it, then sends it and hands out the answer.
 func (co *coalescer[T]) run(ctx context.Context, j *joined[T]) {
-	defer j.cancel()
 	var t *turn
 	var quiet chan struct{}
 	if !j.closed {
@@ -296,7 +299,8 @@ func (p *part[T]) own(err error) error {
 // refusal but throttling, the server's errors (retried already) and the keys (the same for all).
 func concernsAnInstance(err error) bool {
 	var sdkErr *sdkerrors.TencentCloudSDKError
-	return apiAnswer(err) && !retryable(err) && !(errors.As(err, &sdkErr) && strings.HasPrefix(sdkErr.Code, "AuthFailure"))
+	keys := errors.As(err, &sdkErr) && strings.HasPrefix(sdkErr.Code, "AuthFailure")
+	return apiAnswer(err) && !retryable(err) && !keys
 }
 
 // notAnswered is why a request that was sent and not answered failed for a caller that left it.

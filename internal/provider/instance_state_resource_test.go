@@ -400,4 +400,3 @@ func sum(numbers []int) int {
 	}
 	return total
 }
-
