@@ -124,9 +124,9 @@ func NewClient(cfg Config) (*Client, error) {
 		paces[action] = newPacer(limit, cfg.Now)
 	}
 	c := &Client{cfg: cfg, paces: paces, signers: map[string]signer{}}
-	c.statuses = newCoalescer(c, c.readStatuses, pageOf)
-	c.operations = newCoalescer(c, c.operate, sameRequestID)
-	c.lookups = newCoalescer(c, c.lookUp, instancesOf)
+	c.statuses = newCoalescer(c, c.callStatuses, pageOf)
+	c.operations = newCoalescer(c, c.callOperation, sameRequestID)
+	c.lookups = newCoalescer(c, c.callLookUp, instancesOf)
 	return c, nil
 }
 

@@ -151,20 +151,20 @@ func (co *coalescer[T]) run(ctx context.Context, j *joined[T]) {
 	co.mu.Lock()
 	ids, r := j.ids(), j.request()
 	co.mu.Unlock()
+	if len(ids) == 0 { // every caller left as it had its turn
+		if quiet != nil {
+			co.release(j.key, quiet)
+		}
+		return
+	}
 	r.action, r.region, r.turn, r.record = j.key.action, j.key.region, t, &j.record
 	sent := time.Now()
-	var answer T
-	var err error
-	if len(ids) > 0 {
-		answer, err = co.send(ctx, j.key, r, ids)
-	}
+	answer, err := co.send(ctx, j.key, r, ids)
 	if quiet != nil {
 		// The callers this answers come back with their next requests in about the time it took.
 		time.AfterFunc(time.Since(sent), func() { co.release(j.key, quiet) })
 	}
-	if len(ids) > 0 {
-		co.settle(ctx, j, answer, err)
-	}
+	co.settle(ctx, j, answer, err)
 }
 
 // awaitQuiet waits, unless j is full, until the call of its kind not full that went last was
@@ -280,7 +280,7 @@ func (j *joined[T]) request() request {
 	}
 	return request{
 		name:      fmt.Sprintf("call that joins %d requests", len(j.parts)),
-		logFields: map[string]any{"joined_requests": len(j.parts)},
+		logFields: map[string]any{"joined_requests": len(j.parts), "ids": len(j.ids())},
 	}
 }
 

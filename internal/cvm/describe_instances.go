@@ -43,8 +43,8 @@ func (c *Client) latestOperations(ctx context.Context, region string, ids []stri
 	return latest, nil
 }
 
-// lookUp sends one DescribeInstances request for ids through the request pipeline as r names it.
-func (c *Client) lookUp(ctx context.Context, _ joinKey, r request, ids []string) ([]*cvmapi.Instance, error) {
+// callLookUp sends one DescribeInstances request for ids through the request pipeline as r names it.
+func (c *Client) callLookUp(ctx context.Context, _ joinKey, r request, ids []string) ([]*cvmapi.Instance, error) {
 	return call(ctx, c, r, func(ctx context.Context, sdk *cvmapi.Client) ([]*cvmapi.Instance, string, error) {
 		req := cvmapi.NewDescribeInstancesRequest()
 		req.InstanceIds = ptrs(ids)

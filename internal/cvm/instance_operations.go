@@ -41,8 +41,8 @@ func (c *Client) sendOperation(ctx context.Context, o Operation, ids []string, n
 	return c.operations.call(ctx, k, r, ids)
 }
 
-// operate sends one call of k's operation for ids through the request pipeline as r names it.
-func (c *Client) operate(ctx context.Context, k joinKey, r request, ids []string) (string, error) {
+// callOperation sends one call of k's operation for ids through the request pipeline as r names it.
+func (c *Client) callOperation(ctx context.Context, k joinKey, r request, ids []string) (string, error) {
 	return call(ctx, c, r, func(ctx context.Context, sdk *cvmapi.Client) (string, string, error) {
 		var requestID *string
 		var err error

@@ -13,7 +13,7 @@ import (
 // The curve of an adaptive pace, with the constants of the AWS SDK's adaptive retry mode: a
 // RequestLimitExceeded answer cuts the pace to paceBeta of the rate the action was sent at, and
 // the pace then climbs back along a cubic curve, reaching that rate again after a time that grows
-// with it (3.1 s from 40 per second, 1.4 s from 5), then going past it, towards the limit.
+// with it (3.1 s from 40 per second, 1.6 s from 5), then going past it, towards the limit.
 const (
 	paceBeta  = 0.7
 	paceScale = 0.4 // of the cubic, in requests per second per second cubed

@@ -139,9 +139,9 @@ func (c *Client) StatusesByID(ctx context.Context, region string, ids []string) 
 	return result, nil
 }
 
-// readStatuses sends one DescribeInstancesStatus request for ids through the request pipeline as
+// callStatuses sends one DescribeInstancesStatus request for ids through the request pipeline as
 // r names it.
-func (c *Client) readStatuses(ctx context.Context, _ joinKey, r request, ids []string) (page, error) {
+func (c *Client) callStatuses(ctx context.Context, _ joinKey, r request, ids []string) (page, error) {
 	return c.describe(ctx, r, query{region: r.region, ids: ids, name: r.name})
 }
 

@@ -38,8 +38,9 @@ type Stats struct {
 	// IDsPerCall is, per action, the number of InstanceIds each call carried (0 for a listing of
 	// the region or a read by filters), in the order the calls came, for the calls that got past
 	// the rate limit and the injected faults: tests tell the polls of a wait apart with it, and
-	// see how many instances one call carried. It keeps the last maxRecordedCalls of each action,
-	// so that a long-running emulator does not grow without bound.
+	// see how many instances one call carried. It keeps at least the last half of maxRecordedCalls
+	// of each action and at most maxRecordedCalls, so that a long-running emulator does not grow
+	// without bound.
 	IDsPerCall map[string][]int
 	// FirstRequest and LastResponse bound the time the emulator was busy.
 	FirstRequest, LastResponse time.Time

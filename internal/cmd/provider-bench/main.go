@@ -95,20 +95,15 @@ func main() {
 	}
 }
 
-// builds are the provider builds to measure: this one, and the one to compare with if given.
-func (o options) builds() map[string]string {
-	builds := map[string]string{"this": o.providerDir}
-	if o.beforeDir != "" {
-		builds["before"] = o.beforeDir
-	}
-	return builds
-}
+// build is a provider build to measure, by name, and the folder that holds it.
+type build struct{ name, dir string }
 
-func (o options) buildNames() []string {
+// builds are the provider builds to measure: the one to compare with if given, then this one.
+func (o options) builds() []build {
 	if o.beforeDir != "" {
-		return []string{"before", "this"}
+		return []build{{"before", o.beforeDir}, {"this", o.providerDir}}
 	}
-	return []string{"this"}
+	return []build{{"this", o.providerDir}}
 }
 
 func runReads(o options) {
@@ -131,10 +126,10 @@ func runResources(o options) {
 	var results []resourceResult
 	for _, n := range o.resources {
 		for _, p := range o.parallelism {
-			for _, name := range o.buildNames() {
-				r, err := measureResources(o, name, o.builds()[name], n, p)
+			for _, b := range o.builds() {
+				r, err := measureResources(o, b.name, b.dir, n, p)
 				if err != nil {
-					fail(fmt.Errorf("%d resources at -parallelism=%d, %s: %w", n, p, name, err))
+					fail(fmt.Errorf("%d resources at -parallelism=%d, %s: %w", n, p, b.name, err))
 				}
 				results = append(results, r)
 			}
@@ -149,10 +144,10 @@ func runShared(o options) {
 	}
 	fmt.Printf("\nshared: %d runs at once, emulator latency %s, rate limit %g/s, each run's rate_limit %g\n", o.sharedRuns, o.latency, o.rateLimit, o.rateLimit)
 	var results []sharedResult
-	for _, name := range o.buildNames() {
-		r, err := measureShared(o, name, o.builds()[name], o.sharedRuns, o.sharedSize)
+	for _, b := range o.builds() {
+		r, err := measureShared(o, b.name, b.dir, o.sharedRuns, o.sharedSize)
 		if err != nil {
-			fail(fmt.Errorf("%d shared runs, %s: %w", o.sharedRuns, name, err))
+			fail(fmt.Errorf("%d shared runs, %s: %w", o.sharedRuns, b.name, err))
 		}
 		results = append(results, r)
 	}
