@@ -36,7 +36,7 @@ func TestCAMRoleKeysAreRenewedDuringARead(t *testing.T) {
 func TestAssumeRoleKeysSignTheReads(t *testing.T) {
 	t.Parallel()
 	const roleARN = "qcs::cam::uin/100000000001:roleName/reader"
-	emu, c := setup(t, emulator.Config{Fleets: map[string]int{region: 150}, Roles: map[string]string{roleARN: ""}},
+	emu, c := setup(t, emulator.Config{Fleets: map[string]int{region: 150}, Roles: map[string]emulator.Role{roleARN: {}}},
 		func(cfg *cvm.Config) {
 			sts := auth.STS{Endpoint: cfg.Endpoint, Scheme: "http", Region: region}
 			cfg.Credentials = auth.AssumedRole(cfg.Credentials, auth.Role{ARN: roleARN, SessionName: "test", Duration: time.Hour}, sts)

@@ -12,6 +12,8 @@ type action struct {
 	service  string
 	version  string
 	regional bool
+	// unsigned actions need no keys: the SDK sends them with Authorization: SKIP.
+	unsigned bool
 	// rateLimit is the action's documented limit, in requests per second.
 	rateLimit float64
 	handle    func(e *Emulator, c call) (map[string]any, *apiError)
@@ -22,6 +24,8 @@ type call struct {
 	region    string
 	requestID string
 	body      []byte
+	// caller is who signed the request; zero for an unsigned one.
+	caller callerIdentity
 }
 
 // The documented limits of the actions, in requests per second.
@@ -31,15 +35,21 @@ const (
 )
 
 var actions = map[string]action{
-	"DescribeInstancesStatus": {service: "cvm", version: cvmVersion, regional: true, rateLimit: DescribeRateLimit, handle: (*Emulator).describeInstancesStatus},
-	"DescribeInstances":       {service: "cvm", version: cvmVersion, regional: true, rateLimit: DescribeRateLimit, handle: (*Emulator).describeInstances},
-	"StartInstances":          {service: "cvm", version: cvmVersion, regional: true, rateLimit: OperationRateLimit, handle: (*Emulator).startInstances},
-	"StopInstances":           {service: "cvm", version: cvmVersion, regional: true, rateLimit: OperationRateLimit, handle: (*Emulator).stopInstances},
-	"RebootInstances":         {service: "cvm", version: cvmVersion, regional: true, rateLimit: OperationRateLimit, handle: (*Emulator).rebootInstances},
-	"AssumeRole":              {service: "sts", version: "2018-08-13", regional: true, rateLimit: DescribeRateLimit, handle: (*Emulator).assumeRole},
+	"DescribeInstancesStatus":   {service: "cvm", version: cvmVersion, regional: true, rateLimit: DescribeRateLimit, handle: (*Emulator).describeInstancesStatus},
+	"DescribeInstances":         {service: "cvm", version: cvmVersion, regional: true, rateLimit: DescribeRateLimit, handle: (*Emulator).describeInstances},
+	"StartInstances":            {service: "cvm", version: cvmVersion, regional: true, rateLimit: OperationRateLimit, handle: (*Emulator).startInstances},
+	"StopInstances":             {service: "cvm", version: cvmVersion, regional: true, rateLimit: OperationRateLimit, handle: (*Emulator).stopInstances},
+	"RebootInstances":           {service: "cvm", version: cvmVersion, regional: true, rateLimit: OperationRateLimit, handle: (*Emulator).rebootInstances},
+	"AssumeRole":                {service: "sts", version: stsVersion, regional: true, rateLimit: DescribeRateLimit, handle: (*Emulator).assumeRole},
+	"AssumeRoleWithWebIdentity": {service: "sts", version: stsVersion, regional: true, unsigned: true, rateLimit: DescribeRateLimit, handle: (*Emulator).assumeRoleWithWebIdentity},
+	"AssumeRoleWithSAML":        {service: "sts", version: stsVersion, regional: true, unsigned: true, rateLimit: DescribeRateLimit, handle: (*Emulator).assumeRoleWithSAML},
+	"GetCallerIdentity":         {service: "sts", version: stsVersion, regional: true, rateLimit: DescribeRateLimit, handle: (*Emulator).getCallerIdentity},
 }
 
-const cvmVersion = "2017-03-12"
+const (
+	cvmVersion = "2017-03-12"
+	stsVersion = "2018-08-13"
+)
 
 // decodeParams decodes a request body into params the way the API does: an unknown parameter
 // is UnknownParameter, a parameter of the wrong type InvalidParameter.

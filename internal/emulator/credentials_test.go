@@ -55,7 +55,7 @@ func TestAssumeRoleIssuesKeysThatNeedTheirToken(t *testing.T) {
 	clock := time.Now()
 	emu, srv := start(t, emulator.Config{
 		Fleets: map[string]int{region: 3},
-		Roles:  map[string]string{roleARN: "ext-42"},
+		Roles:  map[string]emulator.Role{roleARN: {ExternalID: "ext-42"}},
 		Now:    func() time.Time { return clock },
 	})
 	endpoint := strings.TrimPrefix(srv.URL, "http://")

@@ -48,9 +48,19 @@ type Config struct {
 	Now func() time.Time
 	// Faults are the failures to inject.
 	Faults Faults
-	// Roles are the roles STS AssumeRole can assume, by RoleArn, each with the ExternalId its
-	// trust policy requires ("" for none).
-	Roles map[string]string
+	// Account is the account (root UIN) the keys belong to; "" means DefaultAccount. The keys of
+	// a role belong to the account in its ARN.
+	Account string
+	// Roles are the roles STS can let clients take on, by RoleArn.
+	Roles map[string]Role
+	// WebIdentityTokens are the OIDC tokens AssumeRoleWithWebIdentity accepts.
+	WebIdentityTokens map[string]WebIdentityToken
+	// SAMLAssertions are the (base64) SAML assertions AssumeRoleWithSAML accepts, each with the
+	// PrincipalArn of the identity provider that issued it.
+	SAMLAssertions map[string]string
+	// MFADevices are the MFA devices AssumeRole checks codes against: serial number -> the code
+	// the device shows.
+	MFADevices map[string]string
 	// InstanceRoles are the CAM roles bound to the emulated instance, whose temporary keys the
 	// metadata service hands out.
 	InstanceRoles []string
@@ -71,9 +81,13 @@ type Emulator struct {
 	now     func() time.Time
 	latency time.Duration
 
-	roles           map[string]string
-	instanceRoles   []string
-	roleKeyLifetime time.Duration
+	account           string
+	roles             map[string]Role
+	webIdentityTokens map[string]WebIdentityToken
+	samlAssertions    map[string]string
+	mfaDevices        map[string]string
+	instanceRoles     []string
+	roleKeyLifetime   time.Duration
 
 	mu        sync.Mutex
 	keys      map[string]key
@@ -101,22 +115,27 @@ type Emulator struct {
 // mistake in the caller's code.
 func New(cfg Config) *Emulator {
 	e := &Emulator{
-		now:             cfg.Now,
-		latency:         cfg.Latency,
-		roles:           maps.Clone(cfg.Roles),
-		instanceRoles:   slices.Clone(cfg.InstanceRoles),
-		roleKeyLifetime: cmp.Or(cfg.RoleKeyLifetime, defaultRoleKeyLifetime),
-		keys:            map[string]key{},
-		fleets:          map[string]*fleet{},
-		limiters:        map[string]*rate.Limiter{},
-		faults:          cfg.Faults,
-		ops:             cfg.Operations,
-		opsRand:         rand.New(rand.NewPCG(cfg.Operations.Seed, cfg.Operations.Seed^0x2545f4914f6cdd1d)),
-		prepaid:         map[string]bool{},
-		latest:          map[string]*LatestOperation{},
-		holds:           map[string]hold{},
+		now:               cfg.Now,
+		latency:           cfg.Latency,
+		account:           cmp.Or(cfg.Account, DefaultAccount),
+		roles:             maps.Clone(cfg.Roles),
+		webIdentityTokens: maps.Clone(cfg.WebIdentityTokens),
+		samlAssertions:    maps.Clone(cfg.SAMLAssertions),
+		mfaDevices:        maps.Clone(cfg.MFADevices),
+		instanceRoles:     slices.Clone(cfg.InstanceRoles),
+		roleKeyLifetime:   cmp.Or(cfg.RoleKeyLifetime, defaultRoleKeyLifetime),
+		keys:              map[string]key{},
+		fleets:            map[string]*fleet{},
+		limiters:          map[string]*rate.Limiter{},
+		faults:            cfg.Faults,
+		ops:               cfg.Operations,
+		opsRand:           rand.New(rand.NewPCG(cfg.Operations.Seed, cfg.Operations.Seed^0x2545f4914f6cdd1d)),
+		prepaid:           map[string]bool{},
+		latest:            map[string]*LatestOperation{},
+		holds:             map[string]hold{},
 		stats: Stats{Calls: map[string]int{}, Injected: map[string]int{}, Tokens: map[string]int{},
-			RequestClients: map[string]int{}, Operated: map[string]int{}, IDsPerCall: map[string][]int{}},
+			RequestClients: map[string]int{}, Operated: map[string]int{}, IDsPerCall: map[string][]int{},
+			WebIdentityTokens: map[string]int{}},
 	}
 	e.ops.Duration = cmp.Or(e.ops.Duration, DefaultOperationDuration)
 	for _, id := range cfg.Prepaid {
@@ -127,7 +146,9 @@ func New(cfg Config) *Emulator {
 		e.now = time.Now
 	}
 	for id, secret := range cfg.Keys {
-		e.keys[id] = key{secret: secret}
+		e.keys[id] = key{secret: secret, caller: callerIdentity{
+			account: e.account, arn: "qcs::cam::uin/" + e.account + ":uin/" + e.account, userID: e.account, kind: "CAMUser",
+		}}
 	}
 	rng := rand.New(rand.NewPCG(cfg.Seed, cfg.Seed^0x9e3779b97f4a7c15))
 	// Seed regions in a fixed order so that a seed always gives the same fleets.
@@ -256,8 +277,15 @@ func (e *Emulator) serve(r *http.Request, requestID string) (map[string]any, *ap
 	case r.Header.Get("X-TC-Version") != act.version:
 		return nil, &apiError{"NoSuchVersion", "The version " + r.Header.Get("X-TC-Version") + " of " + name + " does not exist; it is " + act.version + "."}
 	}
-	if apiErr := e.authenticate(r, body, act.service); apiErr != nil {
-		return nil, apiErr
+	var caller callerIdentity
+	// An action that needs no keys (the SDK sends Authorization: SKIP) is still checked like any
+	// other when it is signed.
+	if !act.unsigned || r.Header.Get("Authorization") != "SKIP" {
+		k, apiErr := e.authenticate(r, body, act.service)
+		if apiErr != nil {
+			return nil, apiErr
+		}
+		caller = k.caller
 	}
 	region := r.Header.Get("X-TC-Region")
 	if act.regional {
@@ -271,28 +299,29 @@ func (e *Emulator) serve(r *http.Request, requestID string) (map[string]any, *ap
 	if apiErr := e.admit(name); apiErr != nil {
 		return nil, apiErr
 	}
-	return act.handle(e, call{region: region, requestID: requestID, body: body})
+	return act.handle(e, call{region: region, requestID: requestID, body: body, caller: caller})
 }
 
-func (e *Emulator) authenticate(r *http.Request, body []byte, service string) *apiError {
+// authenticate checks the request's signature and returns the key that made it.
+func (e *Emulator) authenticate(r *http.Request, body []byte, service string) (key, *apiError) {
 	header := r.Header.Get("Authorization")
 	if header == "" {
-		return &apiError{"AuthFailure.SignatureFailure", "The request is not signed: the Authorization header is missing."}
+		return key{}, &apiError{"AuthFailure.SignatureFailure", "The request is not signed: the Authorization header is missing."}
 	}
 	auth, apiErr := parseAuthorization(header)
 	if apiErr != nil {
-		return apiErr
+		return key{}, apiErr
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	k, ok := e.keys[auth.secretID]
 	if !ok {
-		return &apiError{"AuthFailure.SecretIdNotFound", "The SecretId is not found, please ensure that your SecretId is correct."}
+		return key{}, &apiError{"AuthFailure.SecretIdNotFound", "The SecretId is not found, please ensure that your SecretId is correct."}
 	}
 	if apiErr := verifySignature(r, body, auth, k.secret, service, e.now()); apiErr != nil {
-		return apiErr
+		return key{}, apiErr
 	}
-	return e.checkToken(r, k)
+	return k, e.checkToken(r, k)
 }
 
 // admit counts the call, then applies the action's rate limit and the injected faults.

@@ -30,7 +30,7 @@ func (e *Emulator) serveMetadata(w http.ResponseWriter, r *http.Request) {
 	case !slices.Contains(e.instanceRoles, role):
 		http.NotFound(w, r)
 	default:
-		id, k := e.issueTemporaryKeys(e.roleKeyLifetime)
+		id, k := e.issueTemporaryKeys(e.roleKeyLifetime, e.roleSession("qcs::cam::uin/"+e.account+":roleName/"+role, "cvm-instance"))
 		answer := credentialsFields(id, k)
 		answer["ExpiredTime"] = k.expires.Unix()
 		answer["Expiration"] = k.expires.UTC().Format(time.RFC3339)

@@ -26,6 +26,8 @@ type Stats struct {
 	AssumedRoles int
 	// Tokens counts the security tokens of temporary keys that signed accepted requests.
 	Tokens map[string]int
+	// WebIdentityTokens counts the OIDC tokens AssumeRoleWithWebIdentity was sent, valid or not.
+	WebIdentityTokens map[string]int
 	// MetadataRequests counts the requests to the metadata service.
 	MetadataRequests int
 	// RequestClients counts the X-TC-RequestClient headers seen.
@@ -55,6 +57,7 @@ func (e *Emulator) Stats() Stats {
 	s.Injected = maps.Clone(e.stats.Injected)
 	s.Tokens = maps.Clone(e.stats.Tokens)
 	s.RequestClients = maps.Clone(e.stats.RequestClients)
+	s.WebIdentityTokens = maps.Clone(e.stats.WebIdentityTokens)
 	s.Operated = maps.Clone(e.stats.Operated)
 	s.IDsPerCall = make(map[string][]int, len(e.stats.IDsPerCall))
 	for action, ids := range e.stats.IDsPerCall {

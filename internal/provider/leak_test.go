@@ -74,7 +74,7 @@ func TestAccProvider_nothingLeaks(t *testing.T) {
 	emu := emulator.New(emulator.Config{
 		Keys:   map[string]string{"AKIDleaktest": secretKey},
 		Fleets: map[string]int{testRegion: 250},
-		Roles:  map[string]string{roleARN: ""},
+		Roles:  map[string]emulator.Role{roleARN: {}},
 	})
 	recorder := &wireRecorder{next: emu, secrets: map[string]bool{secretKey: true}}
 	srv := httptest.NewServer(recorder)

@@ -175,7 +175,7 @@ func TestAccProvider_credentialsFromCAMRole(t *testing.T) {
 // TestAccProvider_assumeRole: keys exchanged for a role's, with the block's arguments, then the
 // environment's; a wrong external ID is STS's error, with its code.
 func TestAccProvider_assumeRole(t *testing.T) {
-	emu, srv := startEmulator(t, emulator.Config{Fleets: map[string]int{testRegion: 12}, Seed: 11, Roles: map[string]string{testRoleARN: "ext-42"}})
+	emu, srv := startEmulator(t, emulator.Config{Fleets: map[string]int{testRegion: 12}, Seed: 11, Roles: map[string]emulator.Role{testRoleARN: {ExternalID: "ext-42"}}})
 	block := providerBlockWithoutKeys(srv, "%s") + listAll
 	roleEnv := func(externalID string) map[string]string {
 		return map[string]string{envSecretID: testSecretID, envSecretKey: testSecretKey,
