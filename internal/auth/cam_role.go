@@ -33,7 +33,7 @@ var metadataClient = &http.Client{
 // renews a fixed five minutes before expiry and can only log a failed renewal, so the provider
 // reads the metadata service itself.
 func CAMRole(endpoint, role string) Credentials {
-	return &renewingKeys{fetch: func(ctx context.Context) (temporaryKeys, error) {
+	return &renewingKeys{now: time.Now, fetch: func(ctx context.Context, _ bool) (temporaryKeys, error) {
 		return metadataKeys(ctx, endpoint, role)
 	}}
 }

@@ -1,7 +1,10 @@
 // Package auth finds the keys that sign Tencent Cloud API requests: static API keys, the files of
-// a tccli profile, the CAM role of the CVM instance it runs on (through the metadata service), and
-// STS AssumeRole on top of any of them, with temporary keys renewed before they expire. It knows
-// neither Terraform nor any API but STS.
+// a tccli profile, the CAM role of the CVM instance it runs on (through the metadata service),
+// STS AssumeRole on top of any of them (with an MFA code if the role asks for one), and the
+// sources that need no keys: an OIDC token (a CI runner's, a TKE pod's) or a SAML assertion
+// exchanged for a role's keys. Every temporary key is renewed before it expires, by the source
+// that made it. It also asks STS whose keys they are. It knows neither Terraform nor any API but
+// STS.
 package auth
 
 import (
@@ -43,10 +46,12 @@ func (k temporaryKeys) renewAt() time.Time {
 	return k.expires.Add(-min(5*time.Minute, k.expires.Sub(k.issued)/5))
 }
 
-// renewingKeys hold the latest temporary keys and fetch new ones when they are due; one fetch
-// serves every request waiting for it.
+// renewingKeys hold the latest temporary keys and fetch new ones when they are due by the clock
+// now; one fetch serves every request waiting for it. fetch is told whether it renews keys,
+// which a source whose proof is valid only briefly (an MFA code) mentions in its error.
 type renewingKeys struct {
-	fetch func(ctx context.Context) (temporaryKeys, error)
+	fetch func(ctx context.Context, renewal bool) (temporaryKeys, error)
+	now   func() time.Time
 
 	mu   sync.Mutex
 	keys temporaryKeys
@@ -55,10 +60,10 @@ type renewingKeys struct {
 func (r *renewingKeys) Credential(ctx context.Context) (*common.Credential, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if r.keys.cred != nil && time.Now().Before(r.keys.renewAt()) {
+	if r.keys.cred != nil && r.now().Before(r.keys.renewAt()) {
 		return r.keys.cred, nil
 	}
-	keys, err := r.fetch(ctx)
+	keys, err := r.fetch(ctx, r.keys.cred != nil)
 	if err != nil {
 		return nil, err
 	}

@@ -121,7 +121,7 @@ func New(cfg Config) *Emulator {
 		roles:             maps.Clone(cfg.Roles),
 		webIdentityTokens: maps.Clone(cfg.WebIdentityTokens),
 		samlAssertions:    maps.Clone(cfg.SAMLAssertions),
-		mfaDevices:        maps.Clone(cfg.MFADevices),
+		mfaDevices:        map[string]string{},
 		instanceRoles:     slices.Clone(cfg.InstanceRoles),
 		roleKeyLifetime:   cmp.Or(cfg.RoleKeyLifetime, defaultRoleKeyLifetime),
 		keys:              map[string]key{},
@@ -145,6 +145,7 @@ func New(cfg Config) *Emulator {
 	if e.now == nil {
 		e.now = time.Now
 	}
+	maps.Copy(e.mfaDevices, cfg.MFADevices)
 	for id, secret := range cfg.Keys {
 		e.keys[id] = key{secret: secret, caller: callerIdentity{
 			account: e.account, arn: "qcs::cam::uin/" + e.account + ":uin/" + e.account, userID: e.account, kind: "CAMUser",

@@ -42,3 +42,11 @@ func (e *Emulator) accountOfRole(roleARN string) string {
 	}
 	return e.account
 }
+
+// SetMFACode makes the MFA device serial show code from now on, as a device's code changes every
+// half minute.
+func (e *Emulator) SetMFACode(serial, code string) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.mfaDevices[serial] = code
+}
