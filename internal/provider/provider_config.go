@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"net"
+	"net/http"
 	"regexp"
 	"strings"
 
@@ -12,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/qcloudlabs/terraform-provider-qcloud/internal/auth"
+	"github.com/qcloudlabs/terraform-provider-qcloud/internal/cvm"
 )
 
 // The environment variables of the official tencentcloud provider and tccli.
@@ -27,8 +29,24 @@ const (
 	envAssumeRoleSessionName     = "TENCENTCLOUD_ASSUME_ROLE_SESSION_NAME"
 	envAssumeRoleSessionDuration = "TENCENTCLOUD_ASSUME_ROLE_SESSION_DURATION"
 	envAssumeRoleExternalID      = "TENCENTCLOUD_ASSUME_ROLE_EXTERNAL_ID"
+	envAssumeRoleSourceIdentity  = "TENCENTCLOUD_ASSUME_ROLE_SOURCE_IDENTITY"
+	envAssumeRoleSerialNumber    = "TENCENTCLOUD_ASSUME_ROLE_SERIAL_NUMBER"
+	envAssumeRoleTokenCode       = "TENCENTCLOUD_ASSUME_ROLE_TOKEN_CODE"
+	envWebIdentityToken          = "TENCENTCLOUD_ASSUME_ROLE_WEB_IDENTITY_TOKEN"
+	envWebIdentityTokenFile      = "TENCENTCLOUD_ASSUME_ROLE_WEB_IDENTITY_TOKEN_FILE"
+	envProviderID                = "TENCENTCLOUD_ASSUME_ROLE_PROVIDER_ID"
+	envSAMLAssertion             = "TENCENTCLOUD_ASSUME_ROLE_SAML_ASSERTION"
+	envPrincipalARN              = "TENCENTCLOUD_ASSUME_ROLE_PRINCIPAL_ARN"
 	envProtocol                  = "TENCENTCLOUD_PROTOCOL"
 	envDomain                    = "TENCENTCLOUD_DOMAIN"
+)
+
+// The variables TKE sets in a pod whose service account is bound to a CAM role.
+const (
+	envTKERegion               = "TKE_REGION"
+	envTKEProviderID           = "TKE_PROVIDER_ID"
+	envTKEWebIdentityTokenFile = "TKE_WEB_IDENTITY_TOKEN_FILE"
+	envTKERoleARN              = "TKE_ROLE_ARN"
 )
 
 const (
@@ -39,7 +57,10 @@ const (
 	defaultSessionName     = "terraform-provider-qcloud"
 	defaultSessionDuration = 7200
 	maxSessionDuration     = 43200
+	defaultProviderID      = "OIDC"
 )
+
+var accountIDPattern = regexp.MustCompile(`^[0-9]+$`)
 
 var hostPortPattern = regexp.MustCompile(`^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?)(:[0-9]{1,5})?$`)
 
@@ -49,9 +70,12 @@ type clientConfig struct {
 	endpoints        apiEndpoints
 	region           string
 	credentials      auth.Credentials
-	credentialSource string // where the keys came from, for the log
-	rateLimit        float64
-	maxRetries       int
+	credentialSource string // where the keys came from, for the log and errors
+	sts              auth.STS
+	// allowedAccounts and forbiddenAccounts guard the account the credentials belong to.
+	allowedAccounts, forbiddenAccounts []string
+	rateLimit                          float64
+	maxRetries                         int
 }
 
 // apiEndpoints are the addresses of the APIs the provider calls.
@@ -78,10 +102,11 @@ func (env environment) or(v types.String, name, def string) string {
 	return def
 }
 
-// resolveClientConfig resolves the provider block step by step: endpoints, the role to assume,
-// the tccli profile, the region, then the credentials, which need all of those.
+// resolveClientConfig resolves the provider block step by step: endpoints, the source that needs
+// no keys and the role to assume, the tccli profile, the region, then the credentials, which
+// need all of those.
 func resolveClientConfig(config qcloudProviderModel, env environment) (clientConfig, diag.Diagnostics) {
-	c := clientConfig{maxRetries: defaultMaxRetries}
+	c := clientConfig{maxRetries: defaultMaxRetries, allowedAccounts: config.AllowedAccountIDs, forbiddenAccounts: config.ForbiddenAccountIDs}
 	if !config.RateLimit.IsNull() {
 		c.rateLimit = config.RateLimit.ValueFloat64()
 	}
@@ -91,11 +116,20 @@ func resolveClientConfig(config qcloudProviderModel, env environment) (clientCon
 
 	endpoints, diags := resolveEndpoints(config, env)
 	c.endpoints = endpoints
-	role, err := roleToAssume(config.AssumeRole, env)
+	keyless, err := chosenKeylessSource(config, env)
+	if err != nil {
+		diags.AddError("No usable Tencent Cloud credentials", err.Error())
+		return c, diags
+	}
+	if keyless != nil && !keyless.inBlock && keysInBlock(config) {
+		keyless = nil
+	}
+	role, err := roleToAssume(config.AssumeRole, env, keyless == nil)
 	if err != nil {
 		diags.AddAttributeError(path.Root("assume_role"), "Invalid assume_role", err.Error())
 	}
-	diags.Append(plainHTTPWarning(endpoints, role)...)
+	usesSTS := role.ARN != "" || keyless != nil || len(c.allowedAccounts)+len(c.forbiddenAccounts) > 0
+	diags.Append(plainHTTPWarning(endpoints, usesSTS)...)
 
 	profile, err := chosenProfile(config, env)
 	if err != nil {
@@ -105,7 +139,9 @@ func resolveClientConfig(config qcloudProviderModel, env environment) (clientCon
 	var regionDiags diag.Diagnostics
 	c.region, regionDiags = resolveRegion(config.Region, profile, env)
 	diags.Append(regionDiags...)
-	c.credentials, c.credentialSource, err = resolveCredentials(config, env, profile, role, endpoints, c.region)
+	// STS answers like every Tencent Cloud API, so its requests go through the CVM client's checks.
+	c.sts = auth.STS{Endpoint: endpoints.sts, Scheme: endpoints.scheme, Region: c.region, Transport: cvm.CheckedTransport(http.DefaultTransport)}
+	c.credentials, c.credentialSource, err = resolveCredentials(config, env, profile, keyless, role, endpoints.metadata, c.sts)
 	if err != nil {
 		diags.AddError("No usable Tencent Cloud credentials", err.Error())
 	}
@@ -140,14 +176,14 @@ func resolveEndpoints(config qcloudProviderModel, env environment) (apiEndpoints
 }
 
 // plainHTTPWarning warns when requests would cross the network unencrypted: to a CVM endpoint,
-// or, when a role is assumed, to an STS endpoint that is not this machine.
-func plainHTTPWarning(e apiEndpoints, role auth.Role) diag.Diagnostics {
+// or, when STS is used, to an STS endpoint that is not this machine.
+func plainHTTPWarning(e apiEndpoints, usesSTS bool) diag.Diagnostics {
 	var diags diag.Diagnostics
 	if e.scheme != "http" {
 		return diags
 	}
 	used := []string{e.cvm}
-	if role.ARN != "" {
+	if usesSTS {
 		used = append(used, e.sts)
 	}
 	for _, endpoint := range used {

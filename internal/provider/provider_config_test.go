@@ -112,6 +112,57 @@ func TestResolveCredentials(t *testing.T) {
 			env:    testKeys,
 			source: "secret_id and secret_key, then assume_role " + testRoleARN, region: defaultRegion,
 		},
+		"a web identity in the block before keys in the block": {
+			config: qcloudProviderModel{SecretID: types.StringValue(testSecretID), SecretKey: types.StringValue(testSecretKey),
+				WebIdentity: &webIdentityModel{RoleARN: types.StringValue(testRoleARN), TokenFile: types.StringValue("/run/token")}},
+			source: "assume_role_with_web_identity " + testRoleARN + " (token from web_identity_token_file /run/token)", region: defaultRegion,
+		},
+		"the block's token before the environment's token file": {
+			config: qcloudProviderModel{WebIdentity: &webIdentityModel{Token: types.StringValue("t")}},
+			env:    map[string]string{envAssumeRoleARN: testRoleARN, envWebIdentityTokenFile: "/run/token"},
+			source: "assume_role_with_web_identity " + testRoleARN + " (token from web_identity_token)", region: defaultRegion,
+		},
+		"keys in the block before a web identity of the environment, whose role they assume": {
+			config: qcloudProviderModel{SecretID: types.StringValue(testSecretID), SecretKey: types.StringValue(testSecretKey)},
+			env:    map[string]string{envAssumeRoleARN: testRoleARN, envWebIdentityToken: "t"},
+			source: "secret_id and secret_key, then assume_role " + testRoleARN, region: defaultRegion,
+		},
+		"a web identity of the environment before keys of the environment": {
+			env:    map[string]string{envSecretID: testSecretID, envSecretKey: testSecretKey, envAssumeRoleARN: testRoleARN, envWebIdentityToken: "t"},
+			source: "the web identity of " + envAssumeRoleARN + " and " + envWebIdentityToken + " (role " + testRoleARN + ")", region: defaultRegion,
+		},
+		"the token file of the environment before its token": {
+			env:    map[string]string{envAssumeRoleARN: testRoleARN, envWebIdentityToken: "t", envWebIdentityTokenFile: "/run/token"},
+			source: "the web identity of " + envAssumeRoleARN + " and " + envWebIdentityTokenFile + " (role " + testRoleARN + ")", region: defaultRegion,
+		},
+		"a role that the keys of a web identity assume": {
+			config: qcloudProviderModel{WebIdentity: &webIdentityModel{Token: types.StringValue("t")},
+				AssumeRole: &assumeRoleModel{RoleARN: types.StringValue("qcs::cam::uin/100000000002:roleName/deployer")}},
+			env:    map[string]string{envAssumeRoleARN: testRoleARN},
+			source: "assume_role_with_web_identity " + testRoleARN + " (token from web_identity_token), then assume_role qcs::cam::uin/100000000002:roleName/deployer",
+			region: defaultRegion,
+		},
+		"a TKE pod's web identity": {
+			config: qcloudProviderModel{EnablePodOIDC: types.BoolValue(true)},
+			env: map[string]string{envTKERegion: "ap-shanghai", envTKEProviderID: "cls-abc", envTKEWebIdentityTokenFile: "/var/run/secrets/token",
+				envTKERoleARN: testRoleARN, envSecretID: testSecretID, envSecretKey: testSecretKey},
+			source: "enable_pod_oidc (role " + testRoleARN + ")", region: defaultRegion,
+		},
+		"enable_pod_oidc = false chooses nothing": {
+			config: qcloudProviderModel{EnablePodOIDC: types.BoolValue(false)},
+			env:    map[string]string{envTKERoleARN: testRoleARN, envSecretID: testSecretID, envSecretKey: testSecretKey},
+			source: "secret_id and secret_key", secretID: testSecretID, region: defaultRegion,
+		},
+		"a SAML block": {
+			config: qcloudProviderModel{SAML: &samlModel{RoleARN: types.StringValue(testRoleARN), PrincipalARN: types.StringValue("qcs::cam::uin/1:saml-provider/corp"),
+				Assertion: types.StringValue("PHNhbWw+")}},
+			env:    testKeys,
+			source: "assume_role_with_saml " + testRoleARN, region: defaultRegion,
+		},
+		"a SAML assertion of the environment": {
+			env:    map[string]string{envAssumeRoleARN: testRoleARN, envSAMLAssertion: "PHNhbWw+", envPrincipalARN: "qcs::cam::uin/1:saml-provider/corp"},
+			source: "the SAML assertion of " + envSAMLAssertion + " (role " + testRoleARN + ")", region: defaultRegion,
+		},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -165,8 +216,26 @@ func TestResolveCredentialErrors(t *testing.T) {
 		"malformed configure file": {config: profile("badregion"),
 			summary: "Unable to read the region of the tccli profile", message: []string{"badregion.configure does not have the fields"}},
 		"no credentials at all": {env: map[string]string{envSecretID: ""},
-			summary: "No usable Tencent Cloud credentials", message: []string{"The provider found no Tencent Cloud API keys", "secret_id and secret_key",
-				envSecretID, envSecretKey, "a tccli profile", "no-tccli/default.credential", envCAMRoleName, envAssumeRoleARN}},
+			summary: "No usable Tencent Cloud credentials", message: []string{"The provider found no Tencent Cloud credentials", "secret_id and secret_key",
+				envSecretID, envSecretKey, "a tccli profile", "no-tccli/default.credential", envCAMRoleName, envAssumeRoleARN,
+				"assume_role_with_web_identity block", envWebIdentityToken, envWebIdentityTokenFile,
+				"enable_pod_oidc = true", envTKERegion, envTKEProviderID, envTKEWebIdentityTokenFile, envTKERoleARN,
+				"assume_role_with_saml block", envSAMLAssertion, envPrincipalARN}},
+		"a web identity without a role": {config: qcloudProviderModel{WebIdentity: &webIdentityModel{Token: types.StringValue("t")}},
+			summary: "No usable Tencent Cloud credentials", message: []string{"assume_role_with_web_identity needs role_arn (or " + envAssumeRoleARN + ")"}},
+		"a web identity without a token": {config: qcloudProviderModel{WebIdentity: &webIdentityModel{RoleARN: types.StringValue(testRoleARN)}},
+			summary: "No usable Tencent Cloud credentials", message: []string{"assume_role_with_web_identity needs web_identity_token or web_identity_token_file (or " +
+				envWebIdentityToken + " or " + envWebIdentityTokenFile + ")"}},
+		"pod OIDC outside a TKE pod": {config: qcloudProviderModel{EnablePodOIDC: types.BoolValue(true)}, env: map[string]string{envTKERegion: "ap-guangzhou", envTKEWebIdentityTokenFile: "/t"},
+			summary: "No usable Tencent Cloud credentials", message: []string{"enable_pod_oidc is true, but TKE_PROVIDER_ID and TKE_ROLE_ARN are not set", "run Terraform in such a pod"}},
+		"SAML without its identity provider": {config: qcloudProviderModel{SAML: &samlModel{RoleARN: types.StringValue(testRoleARN), Assertion: types.StringValue("PHNhbWw+")}},
+			summary: "No usable Tencent Cloud credentials", message: []string{"assume_role_with_saml needs principal_arn (or " + envPrincipalARN + ")"}},
+		"a web identity token and a SAML assertion in the environment": {env: map[string]string{envAssumeRoleARN: testRoleARN, envWebIdentityToken: "t", envSAMLAssertion: "PHNhbWw+"},
+			summary: "No usable Tencent Cloud credentials", message: []string{"set with both a web identity token", "and a SAML assertion (" + envSAMLAssertion + ")", "unset one of them"}},
+		"an MFA device without a code": {env: map[string]string{envAssumeRoleARN: testRoleARN, envAssumeRoleSerialNumber: "qcs::cam:uin/1::mfa/softToken", envSecretID: testSecretID, envSecretKey: testSecretKey},
+			summary: "Invalid assume_role", message: []string{"an MFA code needs both serial_number (or " + envAssumeRoleSerialNumber + ") and token_code (or " + envAssumeRoleTokenCode + ")"}},
+		"a session duration of the environment for a web identity": {env: map[string]string{envAssumeRoleARN: testRoleARN, envWebIdentityToken: "t", envAssumeRoleSessionDuration: "0"},
+			summary: "No usable Tencent Cloud credentials", message: []string{envAssumeRoleSessionDuration + ` is "0"; it must be a number of seconds from 1 to 43200`}},
 		"protocol of the environment": {env: map[string]string{envProtocol: "ftp", envSecretID: testSecretID, envSecretKey: testSecretKey},
 			summary: "Invalid protocol", message: []string{envProtocol + ` is "ftp"; it must be HTTPS or HTTP`}},
 		"domain that makes no host name": {config: qcloudProviderModel{Domain: types.StringValue("example.com/api")}, env: testKeys,
@@ -207,25 +276,40 @@ func TestRoleToAssume(t *testing.T) {
 	cases := map[string]struct {
 		block *assumeRoleModel
 		env   map[string]string
-		want  auth.Role
+		// envARN is set when no source that needs no keys takes TENCENTCLOUD_ASSUME_ROLE_ARN.
+		envARN bool
+		want   auth.Role
 	}{
 		"none": {want: auth.Role{SessionName: defaultSessionName, Duration: defaultSessionDuration * time.Second}},
+		"the MFA device, its code and the source identity of the environment": {
+			env: map[string]string{envAssumeRoleARN: testRoleARN, envAssumeRoleSerialNumber: "qcs::cam:uin/1::mfa/softToken",
+				envAssumeRoleTokenCode: "384912", envAssumeRoleSourceIdentity: "alice"},
+			envARN: true,
+			want: auth.Role{ARN: testRoleARN, SessionName: defaultSessionName, Duration: defaultSessionDuration * time.Second,
+				SerialNumber: "qcs::cam:uin/1::mfa/softToken", TokenCode: "384912", SourceIdentity: "alice"},
+		},
+		"the environment's ARN taken by a web identity": {
+			env:  map[string]string{envAssumeRoleARN: testRoleARN},
+			want: auth.Role{SessionName: defaultSessionName, Duration: defaultSessionDuration * time.Second},
+		},
 		"the block": {
 			block: &assumeRoleModel{RoleARN: types.StringValue(testRoleARN), SessionName: types.StringValue("acceptance"),
 				SessionDuration: types.Int64Value(900), Policy: types.StringValue(`{"version":"2.0"}`), ExternalID: types.StringValue("ext-42")},
-			env:  map[string]string{envAssumeRoleARN: "qcs::cam::uin/1:roleName/other", envAssumeRoleSessionDuration: "60", envAssumeRoleExternalID: "other"},
-			want: auth.Role{ARN: testRoleARN, SessionName: "acceptance", Duration: 900 * time.Second, Policy: `{"version":"2.0"}`, ExternalID: "ext-42"},
+			env:    map[string]string{envAssumeRoleARN: "qcs::cam::uin/1:roleName/other", envAssumeRoleSessionDuration: "60", envAssumeRoleExternalID: "other"},
+			envARN: true,
+			want:   auth.Role{ARN: testRoleARN, SessionName: "acceptance", Duration: 900 * time.Second, Policy: `{"version":"2.0"}`, ExternalID: "ext-42"},
 		},
 		"the environment": {
 			env: map[string]string{envAssumeRoleARN: testRoleARN, envAssumeRoleSessionName: "from-env",
 				envAssumeRoleSessionDuration: "900", envAssumeRoleExternalID: "ext-42"},
-			want: auth.Role{ARN: testRoleARN, SessionName: "from-env", Duration: 900 * time.Second, ExternalID: "ext-42"},
+			envARN: true,
+			want:   auth.Role{ARN: testRoleARN, SessionName: "from-env", Duration: 900 * time.Second, ExternalID: "ext-42"},
 		},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			role, err := roleToAssume(tc.block, envOf(tc.env))
+			role, err := roleToAssume(tc.block, envOf(tc.env), tc.envARN)
 			if err != nil || role != tc.want {
 				t.Fatalf("got %+v (%v), want %+v", role, err, tc.want)
 			}
