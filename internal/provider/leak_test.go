@@ -63,34 +63,72 @@ func (w *wireRecorder) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 	_, _ = rw.Write(rec.Body.Bytes())
 }
 
-// TestAccProvider_nothingLeaks runs a read that succeeds and one that fails through the provider built
-// as a binary, with TF_LOG=TRACE, and looks for the secret key, the temporary keys, their token
-// and every request signature in Terraform's and the provider's logs, in the output and in the
-// state. As a control, the same logs must name the action and every RequestId.
+// leakCase is a way to sign in, with the secrets it brings of its own.
+type leakCase struct {
+	env map[string]string
+	// args are the provider arguments beside the endpoints.
+	args []string
+	// secrets are the secrets only this way to sign in sends; words are those that are words of
+	// digits, such as an MFA code, looked for only where they stand alone.
+	secrets, words []string
+}
+
+// TestAccProvider_nothingLeaks runs a read that succeeds and one that fails through the provider
+// built as a binary, with TF_LOG=TRACE, for each way to sign in that carries a secret: keys and
+// AssumeRole with an MFA code, an OIDC token, a SAML assertion. It looks for the secret key, the
+// MFA code, the web identity token, the SAML assertion, the temporary keys, their token and every
+// request signature in Terraform's and the provider's logs, in the output and in the state. As a
+// control, the same logs must name the action and every RequestId.
 func TestAccProvider_nothingLeaks(t *testing.T) {
 	t.Parallel()
 	const secretKey = "leak-test-secret-key-0f3a9c"
-	const roleARN = "qcs::cam::uin/100000000001:roleName/reader"
-	emu := emulator.New(emulator.Config{
-		Keys:   map[string]string{"AKIDleaktest": secretKey},
-		Fleets: map[string]int{testRegion: 250},
-		Roles:  map[string]emulator.Role{roleARN: {}},
-	})
-	recorder := &wireRecorder{next: emu, secrets: map[string]bool{secretKey: true}}
+	const code = "738291"
+	cases := map[string]leakCase{
+		"keys, then AssumeRole with an MFA code": {
+			args: []string{acctest.Arg("secret_id", "AKIDleaktest"), acctest.Arg("secret_key", secretKey),
+				fmt.Sprintf("assume_role {\n    role_arn = %q\n    serial_number = %q\n    token_code = %q\n  }", mfaRoleARN, mfaSerial, code)},
+			secrets: []string{secretKey}, words: []string{code},
+		},
+		"a web identity token": {
+			env:     map[string]string{envWebIdentityToken: ciToken},
+			args:    []string{fmt.Sprintf("assume_role_with_web_identity {\n    role_arn = %q\n    provider_id = \"github-actions\"\n  }", oidcRoleARN)},
+			secrets: []string{ciToken},
+		},
+		"a SAML assertion": {
+			args: []string{fmt.Sprintf("assume_role_with_saml {\n    role_arn = %q\n    principal_arn = %q\n    saml_assertion = %q\n  }",
+				samlRoleARN, samlProvider, samlAssertion)},
+			secrets: []string{samlAssertion},
+		},
+	}
+	cli := newCLI(t)
+	for name, c := range cases {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			expectNoLeak(t, cli, c, secretKey, code)
+		})
+	}
+}
+
+func expectNoLeak(t *testing.T, cli cli, c leakCase, secretKey, code string) {
+	cfg := keylessConfig()
+	cfg.Keys = map[string]string{"AKIDleaktest": secretKey}
+	cfg.Fleets = map[string]int{testRegion: 250}
+	cfg.MFADevices = map[string]string{mfaSerial: code}
+	emu := emulator.New(cfg)
+	recorder := &wireRecorder{next: emu, secrets: map[string]bool{}}
+	for _, secret := range c.secrets {
+		recorder.secrets[secret] = true
+	}
 	srv := httptest.NewServer(recorder)
 	defer srv.Close()
 
-	cli := newCLI(t)
 	config := func(maxRetries int) string {
-		return acctest.RequiredProviders + acctest.ProviderBlock(
-			acctest.Arg("secret_id", "AKIDleaktest"),
-			acctest.Arg("secret_key", secretKey),
+		return acctest.RequiredProviders + acctest.ProviderBlock(append([]string{
 			acctest.Arg("region", testRegion),
 			acctest.HTTP,
 			acctest.Endpoints(endpointOf(srv)),
 			acctest.Arg("max_retries", maxRetries),
-			fmt.Sprintf("assume_role {\n    role_arn = %q\n  }", roleARN),
-		) + `
+		}, c.args...)...) + `
 data "qcloud_cvm_instances_status" "test" {}
 
 output "instances" {
@@ -98,17 +136,21 @@ output "instances" {
 }
 `
 	}
+	env := []string{"TF_LOG=TRACE", "TF_LOG_PATH=" + filepath.Join(t.TempDir(), "terraform.log")}
+	for name, value := range c.env {
+		env = append(env, name+"="+value)
+	}
+	logPath := strings.TrimPrefix(env[1], "TF_LOG_PATH=")
 
 	work := t.TempDir()
-	logPath := filepath.Join(t.TempDir(), "terraform.log")
 	var output bytes.Buffer
 	writeFile(t, filepath.Join(work, "main.tf"), config(8))
-	if err := cli.run(work, &output, []string{"TF_LOG=TRACE", "TF_LOG_PATH=" + logPath}, "apply", "-auto-approve", "-input=false", "-no-color"); err != nil {
+	if err := cli.run(work, &output, env, "apply", "-auto-approve", "-input=false", "-no-color"); err != nil {
 		t.Fatalf("the read failed: %v\n%s", err, output.String())
 	}
 	emu.SetFaults(emulator.Faults{InternalError: 1})
 	writeFile(t, filepath.Join(work, "main.tf"), config(1))
-	if err := cli.run(work, &output, []string{"TF_LOG=TRACE", "TF_LOG_PATH=" + logPath}, "apply", "-auto-approve", "-input=false", "-no-color"); err == nil {
+	if err := cli.run(work, &output, env, "apply", "-auto-approve", "-input=false", "-no-color"); err == nil {
 		t.Fatal("the read succeeded although every call failed")
 	}
 	if !strings.Contains(output.String(), "InternalError") {
@@ -122,10 +164,19 @@ output "instances" {
 	if len(recorder.secrets) < 4 || len(recorder.requestIDs) < 3 {
 		t.Fatalf("the recorder saw %d secrets and %d RequestIds: the reads did not happen as planned", len(recorder.secrets), len(recorder.requestIDs))
 	}
+	texts := map[string]string{"the logs": logs, "the output": output.String(), "the state": state}
 	for secret := range recorder.secrets {
-		for name, text := range map[string]string{"the logs": logs, "the output": output.String(), "the state": state} {
+		for name, text := range texts {
 			if strings.Contains(text, secret) {
 				t.Errorf("%s contain the secret %s...", name, secret[:6])
+			}
+		}
+	}
+	for _, word := range c.words {
+		alone := regexp.MustCompile(`(^|[^0-9A-Za-z])` + word + `([^0-9A-Za-z]|$)`)
+		for name, text := range texts {
+			if alone.MatchString(text) {
+				t.Errorf("%s contain the secret %s...", name, word[:2])
 			}
 		}
 	}

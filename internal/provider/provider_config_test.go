@@ -384,4 +384,14 @@ func TestProvider_plainHTTPToAnotherMachineWarns(t *testing.T) {
 	if diags := resolved(assuming); len(diags.Warnings()) != 1 || !strings.Contains(diags.Warnings()[0].Detail(), "sts.internal.example.com") {
 		t.Errorf("HTTP to a remote STS gave %v", diags)
 	}
+	// So does a source that needs no keys, and the account guard.
+	assuming.AssumeRole = nil
+	assuming.WebIdentity = &webIdentityModel{RoleARN: types.StringValue(testRoleARN), Token: types.StringValue("t")}
+	if diags := resolved(assuming); len(diags.Warnings()) != 1 || !strings.Contains(diags.Warnings()[0].Detail(), "sts.internal.example.com") {
+		t.Errorf("HTTP to a remote STS for a web identity gave %v", diags)
+	}
+	assuming.WebIdentity, assuming.AllowedAccountIDs = nil, []string{"100000000001"}
+	if diags := resolved(assuming); len(diags.Warnings()) != 1 || !strings.Contains(diags.Warnings()[0].Detail(), "sts.internal.example.com") {
+		t.Errorf("HTTP to a remote STS for the account guard gave %v", diags)
+	}
 }
