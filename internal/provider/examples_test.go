@@ -31,6 +31,9 @@ type example struct {
 	launches  []emulator.Transition
 	// invoke is the action that `terraform apply -invoke` runs, for an example that is invoked.
 	invoke string
+	// env is the environment the example runs in beyond the endpoint, such as what a CI runner
+	// or a TKE pod sets.
+	env func(t *testing.T) []string
 	// needs is what the example needs of the CLI beyond Terraform 1.5, if anything.
 	needs    *feature
 	warnings []string
@@ -288,6 +291,42 @@ var examples = map[string]example{
 	"provider/provider.tf": {
 		check: func(t *testing.T, _ *emulator.Emulator, run exampleRun) { run.succeeded(t) },
 	},
+	// The provider override adds keys to the examples that sign in without them; the checks show
+	// that the reads were signed with what the example chose instead.
+	"provider/github-actions.tf": {
+		env: func(t *testing.T) []string { return []string{envWebIdentityTokenFile + "=" + tokenFile(t, ciToken)} },
+		check: func(t *testing.T, emu *emulator.Emulator, run exampleRun) {
+			run.succeeded(t)
+			expectSignIn(t, emu, run, "GetCallerIdentity")
+			if emu.Stats().WebIdentityTokens[ciToken] == 0 {
+				t.Fatal("STS never saw the runner's token")
+			}
+		},
+	},
+	"provider/tke-pod.tf": {
+		env: func(t *testing.T) []string {
+			return []string{envTKERegion + "=ap-guangzhou", envTKEProviderID + "=cls-7xq2k9", envTKEWebIdentityTokenFile + "=" + tokenFile(t, podToken),
+				envTKERoleARN + "=qcs::cam::uin/100000000001:roleName/tke-reader"}
+		},
+		check: func(t *testing.T, emu *emulator.Emulator, run exampleRun) {
+			run.succeeded(t)
+			expectSignIn(t, emu, run, "AssumeRoleWithWebIdentity")
+		},
+	},
+	"provider/saml.tf": {
+		env: func(*testing.T) []string { return []string{"TF_VAR_saml_assertion=" + samlAssertion} },
+		check: func(t *testing.T, emu *emulator.Emulator, run exampleRun) {
+			run.succeeded(t)
+			expectSignIn(t, emu, run, "AssumeRoleWithSAML")
+		},
+	},
+	"provider/mfa.tf": {
+		env: func(*testing.T) []string { return []string{"TF_VAR_mfa_code=" + mfaCode} },
+		check: func(t *testing.T, emu *emulator.Emulator, run exampleRun) {
+			run.succeeded(t)
+			expectSignIn(t, emu, run, "AssumeRole")
+		},
+	},
 	"demo": {
 		seed: map[string]string{"ins-web00001": "RUNNING", "ins-web00002": "RUNNING", "ins-web00003": "RUNNING", "ins-db000001": "STOPPED"},
 		// Both are listed from the first call on, so that the count of the region's instances holds still.
@@ -327,8 +366,11 @@ func TestAccExamples(t *testing.T) {
 			if ex.needs != nil {
 				skipWithout(t, c, *ex.needs)
 			}
-			emu, srv := startLaunching(t, emulator.Config{Fleets: map[string]int{testRegion: 120, "ap-shanghai": 30}, Seed: 13,
-				Operations: quickOperations}, ex.launches)
+			// STS knows the roles of the provider examples and the tokens, assertion and MFA code
+			// their sign-ins bring.
+			cfg := keylessConfig()
+			cfg.Fleets, cfg.Seed, cfg.Operations = map[string]int{testRegion: 120, "ap-shanghai": 30}, 13, quickOperations
+			emu, srv := startLaunching(t, cfg, ex.launches)
 			for id, state := range ex.seed {
 				ex.instances = append(ex.instances, emulator.Instance{ID: id, State: state})
 			}
@@ -338,7 +380,11 @@ func TestAccExamples(t *testing.T) {
 				}
 			}
 			before := emu.Fleet(testRegion)
-			run := applyExample(t, c, name, srv, ex.invoke)
+			var env []string
+			if ex.env != nil {
+				env = ex.env(t)
+			}
+			run := applyExample(t, c, name, srv, ex.invoke, env)
 			run.before = before
 			run.expectWarnings(t, ex.warnings)
 			ex.check(t, emu, run)
@@ -350,7 +396,7 @@ func TestAccExamples(t *testing.T) {
 // emulator, validates it, writes the configuration of what its list blocks find (if it has any)
 // with `terraform query -generate-config-out`, applies it (only invoking the action invoke, if
 // set), and reads its outputs and resources.
-func applyExample(t *testing.T, c cli, name string, srv *httptest.Server, invoke string) exampleRun {
+func applyExample(t *testing.T, c cli, name string, srv *httptest.Server, invoke string, extraEnv []string) exampleRun {
 	t.Helper()
 	work := t.TempDir()
 	sources := copyExample(t, filepath.Join(examplesDir, name), work)
@@ -365,7 +411,7 @@ func applyExample(t *testing.T, c cli, name string, srv *httptest.Server, invoke
 	}
 	writeFile(t, filepath.Join(work, providerFile), providerBlockWithoutKeys(srv, acctest.Keys(testSecretID, testSecretKey)...))
 
-	env := []string{"TF_VAR_endpoint=" + endpointOf(srv)}
+	env := append([]string{"TF_VAR_endpoint=" + endpointOf(srv)}, extraEnv...)
 	var out bytes.Buffer
 	if err := c.run(work, &out, env, "validate", "-no-color"); err != nil {
 		t.Fatalf("validate: %v\n%s", err, out.String())
@@ -408,6 +454,19 @@ func applyExample(t *testing.T, c cli, name string, srv *httptest.Server, invoke
 		}
 	}
 	return run
+}
+
+// expectSignIn checks that the sign-in of a provider example made the STS call action and that
+// role keys signed a read of the whole region.
+func expectSignIn(t *testing.T, emu *emulator.Emulator, run exampleRun, action string) {
+	t.Helper()
+	if emu.Calls(action) == 0 {
+		t.Fatalf("the example never called STS %s", action)
+	}
+	if s := emu.Stats(); s.AssumedRoles == 0 || len(s.Tokens) == 0 {
+		t.Fatal("the reads were not signed with a role's keys")
+	}
+	run.expectOutput(t, "running", float64(len(inStates(emu.Fleet(testRegion), "RUNNING"))))
 }
 
 func (r exampleRun) succeeded(t *testing.T) {

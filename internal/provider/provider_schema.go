@@ -89,9 +89,9 @@ func (p *qcloudProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 			"allowed_account_ids": schema.SetAttribute{
 				ElementType: types.StringType,
 				Optional:    true,
-				MarkdownDescription: "The only accounts (root account UINs) this configuration may run against. The provider " +
-					"asks STS `GetCallerIdentity` whose the credentials are once, when it is configured, and stops before any " +
-					"CVM call when they belong to another account. Conflicts with `forbidden_account_ids`.",
+				MarkdownDescription: "The only accounts (root account UINs) this configuration may run against. When the " +
+					"provider is configured, it asks STS `GetCallerIdentity` once which account the credentials belong to, and " +
+					"stops before any CVM call when it is another. Conflicts with `forbidden_account_ids`.",
 				Validators: accountIDsValidators("forbidden_account_ids"),
 			},
 			"forbidden_account_ids": schema.SetAttribute{
