@@ -32,7 +32,7 @@ func AssumedRole(base Credentials, role Role, at STS) Credentials {
 	return at.renewing(func(ctx context.Context, renewal bool) (temporaryKeys, error) {
 		keys, err := assumeRoleKeys(ctx, base, role, at)
 		if err != nil && role.TokenCode != "" {
-			return keys, expiresAgain(err, renewal, "the MFA code")
+			return keys, staleProof(err, renewal, "the MFA code")
 		}
 		return keys, err
 	})
@@ -60,11 +60,7 @@ func assumeRoleKeys(ctx context.Context, base Credentials, role Role, at STS) (t
 		return temporaryKeys{}, stsFailure(what, at, err)
 	}
 	r := cmp.Or(resp.Response, &sts.AssumeRoleResponseParams{})
-	keys, err := roleKeys(r.Credentials, r.ExpiredTime, issued)
-	if err != nil {
-		return keys, stsFailure(what, at, err)
-	}
-	return keys, nil
+	return at.roleKeys(what, r.Credentials, r.ExpiredTime, issued)
 }
 
 // optional is s for a parameter that is sent only when it is set.

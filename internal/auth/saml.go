@@ -27,7 +27,7 @@ func AssumedRoleWithSAML(s SAML, at STS) Credentials {
 	return at.renewing(func(ctx context.Context, renewal bool) (temporaryKeys, error) {
 		keys, err := samlKeys(ctx, s, at)
 		if err != nil {
-			return keys, expiresAgain(err, renewal, "the SAML assertion")
+			return keys, staleProof(err, renewal, "the SAML assertion")
 		}
 		return keys, nil
 	})
@@ -47,9 +47,5 @@ func samlKeys(ctx context.Context, s SAML, at STS) (temporaryKeys, error) {
 		return temporaryKeys{}, stsFailure(what, at, err)
 	}
 	r := cmp.Or(resp.Response, &sts.AssumeRoleWithSAMLResponseParams{})
-	keys, err := roleKeys(r.Credentials, unixTime(r.ExpiredTime), issued)
-	if err != nil {
-		return keys, stsFailure(what, at, err)
-	}
-	return keys, nil
+	return at.roleKeys(what, r.Credentials, unixTime(r.ExpiredTime), issued)
 }

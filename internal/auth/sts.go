@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common"
@@ -56,10 +55,10 @@ func (at STS) renewing(fetch func(ctx context.Context, renewal bool) (temporaryK
 	return &renewingKeys{fetch: fetch, now: at.now}
 }
 
-// roleKeys are the temporary keys in an STS answer that takes on a role.
-func roleKeys(creds *sts.Credentials, expiredTime *int64, issued time.Time) (temporaryKeys, error) {
+// roleKeys are the temporary keys in the answer of the STS request what, which takes on a role.
+func (at STS) roleKeys(what string, creds *sts.Credentials, expiredTime *int64, issued time.Time) (temporaryKeys, error) {
 	if creds == nil || creds.TmpSecretId == nil || creds.TmpSecretKey == nil || creds.Token == nil || expiredTime == nil {
-		return temporaryKeys{}, errors.New("the answer lacks keys, token or expiry")
+		return temporaryKeys{}, stsFailure(what, at, errors.New("the answer lacks keys, token or expiry"))
 	}
 	return temporaryKeys{
 		cred:    common.NewTokenCredential(*creds.TmpSecretId, *creds.TmpSecretKey, *creds.Token),
@@ -81,13 +80,11 @@ func unixTime(t *uint64) *int64 {
 var stsAdvice = map[string]string{
 	"InvalidParameter.WebIdentityTokenError": "STS refused the web identity token: it may have expired (CI and TKE tokens last minutes to hours, and are rotated in their file), " +
 		"or the provider ID may not name the identity provider that issued it",
-	"UnauthorizedOperation":                "the role does not exist, or its trust policy does not allow this identity: check the role ARN and the role's trust policy in CAM",
-	"ResourceNotFound.RoleNotFound":        "no role has this ARN: check the role ARN (qcs::cam::uin/<account>:roleName/<name>)",
-	"FailedOperation.CheckMFAError":        "the MFA code is wrong or no longer current, or the serial number names another device: pass the code the device shows now",
-	"InvalidParameter.ExternalIdError":     "the external ID is not the one the role's trust policy requires",
-	"InvalidParameter.OverTimeError":       "the session duration must be from 1 to 43200 seconds",
-	"InvalidParameter.ParamError":          "STS refused a parameter of the request, as its message says",
-	"InvalidParameter.AccessKeyNotSupport": "these keys cannot ask who they belong to",
+	"UnauthorizedOperation":            "the role does not exist, or its trust policy does not allow this identity: check the role ARN and the role's trust policy in CAM",
+	"ResourceNotFound.RoleNotFound":    "no role has this ARN: check the role ARN (qcs::cam::uin/<account>:roleName/<name>)",
+	"FailedOperation.CheckMFAError":    "the MFA code is wrong or no longer current, or the serial number names another device: pass the code the device shows now",
+	"InvalidParameter.ExternalIdError": "the external ID is not the one the role's trust policy requires",
+	"InvalidParameter.OverTimeError":   "the session duration must be from 1 to 43200 seconds",
 }
 
 // stsFailure is the error of an STS request: what was asked of whom, the API's code, message and
@@ -102,12 +99,12 @@ func stsFailure(what string, at STS, err error) error {
 	return fmt.Errorf("STS %s at %s failed: %w", what, at.Endpoint, err)
 }
 
-// expiresAgain says why a renewal with the same one-time proof (an MFA code, a SAML assertion)
-// failed: it was valid when the provider was configured, and is not any more.
-func expiresAgain(err error, renewal bool, proof string) error {
+// staleProof says why a renewal with the same short-lived proof (an MFA code, a SAML assertion)
+// failed: the proof was valid when the keys were first obtained, and is not any more.
+func staleProof(err error, renewal bool, proof string) error {
 	if !renewal {
 		return err
 	}
 	return fmt.Errorf("%w. The temporary keys had to be renewed, and %s was sent again, which is valid only briefly: "+
-		"set the session duration long enough for the whole run (at most 43200 seconds)", err, strings.TrimSpace(proof))
+		"set the session duration long enough for the whole run (at most 43200 seconds)", err, proof)
 }

@@ -59,11 +59,7 @@ func webIdentityKeys(ctx context.Context, id WebIdentity, at STS) (temporaryKeys
 		return temporaryKeys{}, stsFailure(what, at, err)
 	}
 	r := cmp.Or(resp.Response, &sts.AssumeRoleWithWebIdentityResponseParams{})
-	keys, err := roleKeys(r.Credentials, unixTime(r.ExpiredTime), issued)
-	if err != nil {
-		return keys, stsFailure(what, at, err)
-	}
-	return keys, nil
+	return at.roleKeys(what, r.Credentials, unixTime(r.ExpiredTime), issued)
 }
 
 // token is the token to send now. Its errors never quote the file, which holds a secret.

@@ -30,7 +30,7 @@ func (e *Emulator) assumeRole(c call) (map[string]any, *apiError) {
 	if apiErr := decodeParams(c.body, &p); apiErr != nil {
 		return nil, apiErr
 	}
-	duration, apiErr := sessionDuration(p.RoleARN, p.RoleSessionName, p.DurationSeconds, "InvalidParameter.OverTimeError")
+	duration, apiErr := checkRoleSession(p.RoleARN, p.RoleSessionName, p.DurationSeconds, "InvalidParameter.OverTimeError")
 	if apiErr != nil {
 		return nil, apiErr
 	}
@@ -58,7 +58,7 @@ func (e *Emulator) assumeRole(c call) (map[string]any, *apiError) {
 // sessionDuration checks the parameters every STS action that takes on a role shares, and
 // returns DurationSeconds or its default; outOfRange is the action's code for a duration that
 // is not within 0 < d <= 43200.
-func sessionDuration(roleARN, sessionName string, seconds *int64, outOfRange string) (int64, *apiError) {
+func checkRoleSession(roleARN, sessionName string, seconds *int64, outOfRange string) (int64, *apiError) {
 	duration := int64(defaultAssumeRoleDuration)
 	if seconds != nil {
 		duration = *seconds

@@ -29,7 +29,7 @@ func (e *Emulator) assumeRoleWithWebIdentity(c call) (map[string]any, *apiError)
 	if p.ProviderID == "" || p.WebIdentityToken == "" {
 		return nil, &apiError{"InvalidParameter.ParamError", "ProviderId and WebIdentityToken are required."}
 	}
-	duration, apiErr := sessionDuration(p.RoleARN, p.RoleSessionName, p.DurationSeconds, "InvalidParameter.ParamError")
+	duration, apiErr := checkRoleSession(p.RoleARN, p.RoleSessionName, p.DurationSeconds, "InvalidParameter.ParamError")
 	if apiErr != nil {
 		return nil, apiErr
 	}
@@ -71,7 +71,7 @@ func (e *Emulator) assumeRoleWithSAML(c call) (map[string]any, *apiError) {
 	if _, err := base64.StdEncoding.DecodeString(p.SAMLAssertion); err != nil {
 		return nil, &apiError{"InvalidParameter.ParamError", "SAMLAssertion must be the base64 encoding of the assertion."}
 	}
-	duration, apiErr := sessionDuration(p.RoleARN, p.RoleSessionName, p.DurationSeconds, "InvalidParameter.OverTimeError")
+	duration, apiErr := checkRoleSession(p.RoleARN, p.RoleSessionName, p.DurationSeconds, "InvalidParameter.OverTimeError")
 	if apiErr != nil {
 		return nil, apiErr
 	}

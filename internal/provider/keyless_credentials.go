@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"cmp"
 	"fmt"
 	"strings"
 
@@ -13,16 +14,14 @@ import (
 // a TKE pod's web identity, or a SAML assertion, each exchanged for a role's temporary keys.
 type keylessSource struct {
 	// name says where it came from, for the log and for errors.
-	name string
-	// inBlock is set when the provider block chose it, which puts it before keys in the block.
-	inBlock     bool
+	name        string
 	credentials func(at auth.STS) auth.Credentials
 }
 
 // chosenKeylessSource is the source that needs no keys which the provider block chooses (the
-// schema allows at most one), else the one the environment chooses: TENCENTCLOUD_ASSUME_ROLE_ARN
-// with a web identity token or a SAML assertion, as the official provider reads them. It is nil
-// when there is none.
+// schema allows at most one), else, unless the block sets keys, the one the environment chooses:
+// TENCENTCLOUD_ASSUME_ROLE_ARN with a web identity token or a SAML assertion, as the official
+// provider reads them. It is nil when there is none.
 func chosenKeylessSource(config qcloudProviderModel, env environment) (*keylessSource, error) {
 	switch {
 	case config.WebIdentity != nil:
@@ -31,7 +30,7 @@ func chosenKeylessSource(config qcloudProviderModel, env environment) (*keylessS
 		return podOIDCSource(env)
 	case config.SAML != nil:
 		return samlSource(*config.SAML, env, true)
-	case env(envAssumeRoleARN) == "":
+	case env(envAssumeRoleARN) == "" || keysInBlock(config):
 		return nil, nil
 	}
 	token := env(envWebIdentityToken) != "" || env(envWebIdentityTokenFile) != ""
@@ -56,27 +55,24 @@ func webIdentitySource(block webIdentityModel, env environment, inBlock bool) (*
 		SessionName: env.or(block.SessionName, envAssumeRoleSessionName, defaultSessionName),
 	}
 	// The block's token or file, else the environment's, where the file wins: it stays current.
+	// tokenFrom says which, for the source's name.
 	id.Token, id.TokenFile = block.Token.ValueString(), block.TokenFile.ValueString()
-	tokenFrom := "web_identity_token"
+	var tokenFrom string
 	switch {
 	case id.TokenFile != "":
 		tokenFrom = "web_identity_token_file " + id.TokenFile
-	case id.Token == "" && env(envWebIdentityTokenFile) != "":
-		id.TokenFile = env(envWebIdentityTokenFile)
-		tokenFrom = envWebIdentityTokenFile + " " + id.TokenFile
-	case id.Token == "":
-		id.Token = env(envWebIdentityToken)
-		tokenFrom = envWebIdentityToken
+	case id.Token != "":
+		tokenFrom = "web_identity_token"
+	case env(envWebIdentityTokenFile) != "":
+		id.TokenFile, tokenFrom = env(envWebIdentityTokenFile), envWebIdentityTokenFile
+	default:
+		id.Token, tokenFrom = env(envWebIdentityToken), envWebIdentityToken
 	}
-	var missing []string
-	if id.RoleARN == "" {
-		missing = append(missing, "role_arn (or "+envAssumeRoleARN+")")
-	}
-	if id.Token == "" && id.TokenFile == "" {
-		missing = append(missing, fmt.Sprintf("web_identity_token or web_identity_token_file (or %s or %s)", envWebIdentityToken, envWebIdentityTokenFile))
-	}
-	if len(missing) > 0 {
-		return nil, fmt.Errorf("assume_role_with_web_identity needs %s", strings.Join(missing, " and "))
+	if err := requireArguments("assume_role_with_web_identity",
+		requiredArgument{id.RoleARN, "role_arn", envAssumeRoleARN},
+		requiredArgument{id.Token + id.TokenFile, "web_identity_token or web_identity_token_file", envWebIdentityToken + " or " + envWebIdentityTokenFile},
+	); err != nil {
+		return nil, err
 	}
 	var err error
 	if id.Duration, err = sessionDuration(block.SessionDuration, env); err != nil {
@@ -84,9 +80,9 @@ func webIdentitySource(block webIdentityModel, env environment, inBlock bool) (*
 	}
 	name := fmt.Sprintf("assume_role_with_web_identity %s (token from %s)", id.RoleARN, tokenFrom)
 	if !inBlock {
-		name = fmt.Sprintf("the web identity of %s and %s (role %s)", envAssumeRoleARN, strings.Fields(tokenFrom)[0], id.RoleARN)
+		name = fmt.Sprintf("the web identity of %s and %s (role %s)", envAssumeRoleARN, tokenFrom, id.RoleARN)
 	}
-	return &keylessSource{name: name, inBlock: inBlock, credentials: func(at auth.STS) auth.Credentials {
+	return &keylessSource{name: name, credentials: func(at auth.STS) auth.Credentials {
 		return auth.AssumedRoleWithWebIdentity(id, at)
 	}}, nil
 }
@@ -117,12 +113,12 @@ func podOIDCSource(env environment) (*keylessSource, error) {
 	id := auth.WebIdentity{
 		RoleARN:     env(envTKERoleARN),
 		ProviderID:  env(envTKEProviderID),
-		SessionName: env.or(types.StringNull(), envAssumeRoleSessionName, defaultSessionName),
+		SessionName: cmp.Or(env(envAssumeRoleSessionName), defaultSessionName),
 		Duration:    duration,
 		TokenFile:   env(envTKEWebIdentityTokenFile),
 	}
 	region := env(envTKERegion)
-	return &keylessSource{name: "enable_pod_oidc (role " + id.RoleARN + ")", inBlock: true, credentials: func(at auth.STS) auth.Credentials {
+	return &keylessSource{name: "enable_pod_oidc (role " + id.RoleARN + ")", credentials: func(at auth.STS) auth.Credentials {
 		at.Region = region
 		return auth.AssumedRoleWithWebIdentity(id, at)
 	}}, nil
@@ -135,16 +131,12 @@ func samlSource(block samlModel, env environment, inBlock bool) (*keylessSource,
 		Assertion:    env.or(block.Assertion, envSAMLAssertion, ""),
 		SessionName:  env.or(block.SessionName, envAssumeRoleSessionName, defaultSessionName),
 	}
-	var missing []string
-	for _, arg := range []struct{ value, name, env string }{
-		{s.RoleARN, "role_arn", envAssumeRoleARN}, {s.PrincipalARN, "principal_arn", envPrincipalARN}, {s.Assertion, "saml_assertion", envSAMLAssertion},
-	} {
-		if arg.value == "" {
-			missing = append(missing, arg.name+" (or "+arg.env+")")
-		}
-	}
-	if len(missing) > 0 {
-		return nil, fmt.Errorf("assume_role_with_saml needs %s", strings.Join(missing, " and "))
+	if err := requireArguments("assume_role_with_saml",
+		requiredArgument{s.RoleARN, "role_arn", envAssumeRoleARN},
+		requiredArgument{s.PrincipalARN, "principal_arn", envPrincipalARN},
+		requiredArgument{s.Assertion, "saml_assertion", envSAMLAssertion},
+	); err != nil {
+		return nil, err
 	}
 	var err error
 	if s.Duration, err = sessionDuration(block.SessionDuration, env); err != nil {
@@ -154,7 +146,24 @@ func samlSource(block samlModel, env environment, inBlock bool) (*keylessSource,
 	if !inBlock {
 		name = fmt.Sprintf("the SAML assertion of %s (role %s)", envSAMLAssertion, s.RoleARN)
 	}
-	return &keylessSource{name: name, inBlock: inBlock, credentials: func(at auth.STS) auth.Credentials {
+	return &keylessSource{name: name, credentials: func(at auth.STS) auth.Credentials {
 		return auth.AssumedRoleWithSAML(s, at)
 	}}, nil
+}
+
+// requiredArgument is an argument of a block, with the environment variable it falls back to.
+type requiredArgument struct{ value, name, env string }
+
+// requireArguments says which of args block lacks, if any.
+func requireArguments(block string, args ...requiredArgument) error {
+	var missing []string
+	for _, arg := range args {
+		if arg.value == "" {
+			missing = append(missing, arg.name+" (or "+arg.env+")")
+		}
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	return fmt.Errorf("%s needs %s", block, strings.Join(missing, " and "))
 }

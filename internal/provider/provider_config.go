@@ -121,9 +121,6 @@ func resolveClientConfig(config qcloudProviderModel, env environment) (clientCon
 		diags.AddError("No usable Tencent Cloud credentials", err.Error())
 		return c, diags
 	}
-	if keyless != nil && !keyless.inBlock && keysInBlock(config) {
-		keyless = nil
-	}
 	role, err := roleToAssume(config.AssumeRole, env, keyless == nil)
 	if err != nil {
 		diags.AddAttributeError(path.Root("assume_role"), "Invalid assume_role", err.Error())

@@ -123,9 +123,10 @@ func (p *qcloudProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 						Validators:          []validator.String{endpointValidator},
 					},
 					"sts": schema.StringAttribute{
-						Optional:            true,
-						MarkdownDescription: "The STS API that `assume_role` calls, as `host[:port]`. Default: `sts.<domain>`.",
-						Validators:          []validator.String{endpointValidator},
+						Optional: true,
+						MarkdownDescription: "The STS API that `assume_role`, the sources that need no keys and the account check call, " +
+							"as `host[:port]`. Default: `sts.<domain>`.",
+						Validators: []validator.String{endpointValidator},
 					},
 					"metadata": schema.StringAttribute{
 						Optional: true,
