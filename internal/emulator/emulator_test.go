@@ -141,6 +141,47 @@ func TestSignatureCoversRequest(t *testing.T) {
 	}
 }
 
+// TestSignedHostMayLeaveOutTheListeningPort signs the host as Tencent's Node.js SDK does, without
+// the port it sends: the SDK client is given an endpoint without the port (or with another one)
+// and the transport sends the request to the emulator's port.
+func TestSignedHostMayLeaveOutTheListeningPort(t *testing.T) {
+	t.Parallel()
+	emu, srv := start(t, emulator.Config{Fleets: map[string]int{region: 5}})
+	listening := strings.TrimPrefix(srv.URL, "http://")
+	host, _, _ := strings.Cut(listening, ":")
+	signedAs := func(endpoint string) *cvmapi.Client {
+		p := profile.NewClientProfile()
+		p.HttpProfile.Endpoint, p.HttpProfile.Scheme = endpoint, "HTTP"
+		c, err := cvmapi.NewClient(common.NewCredential(secretID, secretKey), region, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.WithHttpTransport(rewrite(func(r *http.Request) { r.URL.Host, r.Host = listening, listening }))
+		return c
+	}
+	for endpoint, code := range map[string]string{
+		listening:       "",
+		host:            "",
+		host + ":1":     "AuthFailure.SignatureFailure",
+		"localhost":     "AuthFailure.SignatureFailure",
+		listening + "0": "AuthFailure.SignatureFailure",
+	} {
+		t.Run("signed "+endpoint, func(t *testing.T) {
+			resp, err := firstPage(signedAs(endpoint))
+			if code != "" {
+				wantCode(t, err, code)
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got, want := *resp.TotalCount, int64(len(emu.Fleet(region))); got != want {
+				t.Fatalf("TotalCount = %d, want %d", got, want)
+			}
+		})
+	}
+}
+
 func TestAuthenticationErrors(t *testing.T) {
 	t.Parallel()
 	t.Run("wrong secret key", func(t *testing.T) {

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"net"
 	"net/http"
 	"slices"
 	"strconv"
@@ -80,22 +81,41 @@ func verifySignature(r *http.Request, body []byte, auth authorization, secretKey
 
 	date := signedAt.Format("2006-01-02")
 	scope := date + "/" + service + "/tc3_request"
-	expected := hex.EncodeToString(hmacSHA256(
-		signingKey(secretKey, date, service),
-		stringToSign(canonicalRequest(r, body, auth.signedHeaders), scope, timestamp),
-	))
-	if auth.scope != scope || !hmac.Equal([]byte(expected), []byte(auth.signature)) {
-		return &apiError{"AuthFailure.SignatureFailure", "The provided credentials could not be validated. Please check your signature is correct."}
+	key := signingKey(secretKey, date, service)
+	for _, host := range signedHosts(r) {
+		expected := hex.EncodeToString(hmacSHA256(key, stringToSign(canonicalRequest(r, host, body, auth.signedHeaders), scope, timestamp)))
+		if auth.scope == scope && hmac.Equal([]byte(expected), []byte(auth.signature)) {
+			return nil
+		}
 	}
-	return nil
+	return &apiError{"AuthFailure.SignatureFailure", "The provided credentials could not be validated. Please check your signature is correct."}
 }
 
-func canonicalRequest(r *http.Request, body []byte, signedHeaders []string) string {
+// signedHosts are the values of the host header that a client may have signed: the Host it sent
+// and, when that ends in the port the emulator listens on, the Host without the port. The real
+// API listens on 443, which clients leave out of both, but Tencent's Node.js SDK signs the
+// endpoint without its port even while it sends the port, so against the emulator on any other
+// port its every call would fail.
+func signedHosts(r *http.Request) []string {
+	hosts := []string{r.Host}
+	local, ok := r.Context().Value(http.LocalAddrContextKey).(net.Addr)
+	if !ok {
+		return hosts
+	}
+	if _, port, err := net.SplitHostPort(local.String()); err == nil {
+		if host, cut := strings.CutSuffix(r.Host, ":"+port); cut && host != "" {
+			hosts = append(hosts, host)
+		}
+	}
+	return hosts
+}
+
+func canonicalRequest(r *http.Request, host string, body []byte, signedHeaders []string) string {
 	var headers strings.Builder
 	for _, name := range signedHeaders {
 		value := r.Header.Get(name)
 		if name == "host" {
-			value = r.Host
+			value = host
 		}
 		headers.WriteString(name + ":" + strings.ToLower(strings.TrimSpace(value)) + "\n")
 	}
