@@ -1,5 +1,7 @@
-# The configuration `make demo` applies against the built-in emulator: the jobs this data source
-# is for, on a seeded fleet of a few hundred instances.
+# The configuration `make demo` tells the provider's story with, against the built-in emulator: a
+# region of a few hundred instances, a web tier known by its tag, two web servers being launched, a
+# database that is stopped, and development instances to stop for the night. database.tf (added by
+# the demo's third step) keeps the database running; search.tfquery.hcl finds stopped instances.
 terraform {
   required_providers {
     qcloud = {
@@ -13,12 +15,6 @@ variable "endpoint" {
   type        = string
 }
 
-variable "web_instance_ids" {
-  description = "The web tier. ins-web00004 was terminated, so the API no longer knows it."
-  type        = list(string)
-  default     = ["ins-web00001", "ins-web00002", "ins-web00003", "ins-web00004"]
-}
-
 variable "new_web_instance_ids" {
   description = "Two web servers launched as the demo starts: still PENDING, and ins-web00006 not even listed yet."
   type        = list(string)
@@ -26,7 +22,7 @@ variable "new_web_instance_ids" {
 }
 
 variable "database_instance_id" {
-  description = "The database server that the check block watches."
+  description = "The database server that the check block watches and database.tf keeps running."
   type        = string
   default     = "ins-db000001"
 }
@@ -40,11 +36,11 @@ provider "qcloud" {
 }
 
 # Every instance of the region, in max(1, ceil(N/100)) API calls.
-data "qcloud_cvm_instances_status" "all" {}
+data "qcloud_cvm_instances_status" "region" {}
 
-# The web tier by ID, in the order given.
+# The web tier, by its tag rather than by ID: instances launched or retired since are in or out.
 data "qcloud_cvm_instances_status" "web" {
-  instance_ids = var.web_instance_ids
+  tags = { role = "web" }
 }
 
 # The new web servers: the read waits until both are RUNNING, polling every second, and fails at
@@ -62,21 +58,6 @@ data "qcloud_cvm_instances_status" "new_web" {
   }
 }
 
-# A release that must not roll out while a web instance that still exists is not running; it
-# rolls out to the new web servers once the wait is over.
-resource "terraform_data" "web_release" {
-  input = "release-2026.11"
-
-  lifecycle {
-    precondition {
-      condition = alltrue([
-        for i in concat(data.qcloud_cvm_instances_status.web.instances, data.qcloud_cvm_instances_status.new_web.instances) : i.state == "RUNNING"
-      ])
-      error_message = "Every web instance must be RUNNING before the release: ${jsonencode(merge(data.qcloud_cvm_instances_status.web.states, data.qcloud_cvm_instances_status.new_web.states))}."
-    }
-  }
-}
-
 # A check warns on every plan and apply while the database is not running, without failing them.
 check "database_is_running" {
   data "qcloud_cvm_instances_status" "database" {
@@ -89,36 +70,34 @@ check "database_is_running" {
   }
 }
 
-# Stopped instances of another region.
-data "qcloud_cvm_instances_status" "stopped_in_shanghai" {
-  region          = "ap-shanghai"
-  instance_states = ["STOPPED"]
+# The development instances, by tag. Stopped ones are kept in the list: the action skips them
+# without a call.
+data "qcloud_cvm_instances_status" "dev" {
+  tags            = { env = "dev" }
+  instance_states = ["RUNNING", "STOPPED"]
 }
 
-output "instances_in_guangzhou" {
-  value = length(data.qcloud_cvm_instances_status.all.instances)
+# Stop the development instances for the night, only when asked:
+#   terraform apply -invoke=action.qcloud_cvm_stop_instances.dev
+action "qcloud_cvm_stop_instances" "dev" {
+  config {
+    instance_ids  = data.qcloud_cvm_instances_status.dev.instances[*].id
+    poll_interval = "1s"
+  }
 }
 
 output "instances_per_state" {
-  value = data.qcloud_cvm_instances_status.all.state_counts
-}
-
-output "stopped_in_guangzhou" {
-  value = [for i in data.qcloud_cvm_instances_status.all.instances : i.id if i.state == "STOPPED"]
+  value = data.qcloud_cvm_instances_status.region.state_counts
 }
 
 output "web_tier" {
-  value = data.qcloud_cvm_instances_status.web.states
+  value = data.qcloud_cvm_instances_status.web.state_counts
 }
 
-output "new_web_tier" {
+output "new_web_servers" {
   value = data.qcloud_cvm_instances_status.new_web.states
 }
 
-output "terminated_web_instances" {
-  value = data.qcloud_cvm_instances_status.web.missing_ids
-}
-
-output "stopped_in_shanghai" {
-  value = data.qcloud_cvm_instances_status.stopped_in_shanghai.instances[*].id
+output "dev_instances" {
+  value = data.qcloud_cvm_instances_status.dev.state_counts
 }

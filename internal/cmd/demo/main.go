@@ -1,0 +1,145 @@
+// Command demo tells the provider's story in five steps against the emulator, as `make demo` runs
+// it: read a region and a tier by tag, wait for instances being launched, a check that warns of a
+// stopped database, stop the development instances with an action, keep the database running
+// through a stop made outside Terraform, and find the stopped instances with `terraform query`.
+// Each step prints what Terraform did and what it cost in API calls.
+//
+// The emulator runs in this process rather than as cvm-emulator, so that the demo can count the
+// calls of each step and stop the database between two applies as someone in the console would.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"time"
+
+	"github.com/qcloudlabs/terraform-provider-qcloud/internal/acctest"
+	"github.com/qcloudlabs/terraform-provider-qcloud/internal/emulator"
+)
+
+func main() {
+	if err := run(os.Args[1:], os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "demo:", err)
+		os.Exit(1)
+	}
+}
+
+const (
+	region       = "ap-guangzhou"
+	secretID     = "AKIDcvmemulator"
+	secretKey    = "cvm-emulator-secret-key"
+	databaseID   = "ins-db000001"
+	operatedTime = 2 * time.Second
+)
+
+// demoInstances are the instances the configuration names, put after the seeded fleet: three
+// running web servers of the tier, and the stopped database.
+var demoInstances = []emulator.Instance{
+	webServer("ins-web00001", "web-a", "RUNNING"),
+	webServer("ins-web00002", "web-b", "RUNNING"),
+	webServer("ins-web00003", "web-c", "RUNNING"),
+	{ID: databaseID, State: "STOPPED", Name: "orders-db", Tags: map[string]string{"env": "prod", "role": "db", "team": "core"}},
+}
+
+// launches are two web servers being launched: ins-web00005 is PENDING and RUNNING after 5 s,
+// ins-web00006 is listed only after 2 s, and RUNNING after 7 s.
+var launches = append(emulator.Launch(region, "ins-web00005", "RUNNING", 5*time.Second),
+	emulator.Transition{Region: region, Instance: webServer("ins-web00006", "web-e", "PENDING"), After: 2 * time.Second},
+	emulator.Transition{Region: region, Instance: emulator.Instance{ID: "ins-web00006", State: "RUNNING"}, After: 7 * time.Second},
+)
+
+func webServer(id, name, state string) emulator.Instance {
+	return emulator.Instance{ID: id, State: state, Name: name, Tags: map[string]string{"env": "prod", "role": "web", "team": "platform"}}
+}
+
+func run(args []string, out io.Writer) error {
+	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
+	terraform := fs.String("terraform", "terraform", "the Terraform CLI, 1.14 or newer (actions and terraform query)")
+	providerDir := fs.String("provider-dir", ".bin", "the folder that holds the built terraform-provider-qcloud")
+	examples := fs.String("examples", "examples/demo", "the folder of the demo's configuration")
+	keep := fs.Bool("keep", false, "keep the working folder, and print where it is")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	started := time.Now()
+
+	emu := emulator.New(emulator.Config{
+		Keys:        map[string]string{secretID: secretKey},
+		Fleets:      map[string]int{region: 300, "ap-shanghai": 40},
+		Seed:        2026,
+		Instances:   map[string][]emulator.Instance{region: demoInstances},
+		Transitions: launches,
+		Operations:  emulator.Operations{Duration: operatedTime, Jitter: time.Second, Seed: 2026},
+	})
+	listener, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	server := &http.Server{Handler: emu, ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = server.Serve(listener) }()
+	defer func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = server.Shutdown(ctx)
+	}()
+
+	work, err := os.MkdirTemp("", "qcloud-demo-")
+	if err != nil {
+		return err
+	}
+	if *keep {
+		defer fmt.Fprintf(out, "\nThe working folder is %s\n", work)
+	} else {
+		defer os.RemoveAll(work)
+	}
+	providers, err := filepath.Abs(*providerDir)
+	if err != nil {
+		return err
+	}
+	cliConfig := filepath.Join(work, ".terraformrc")
+	if err := os.WriteFile(cliConfig, []byte(acctest.DevOverrides("registry.terraform.io", providers)), 0o600); err != nil {
+		return err
+	}
+	binary, err := exec.LookPath(*terraform)
+	if err != nil {
+		return err
+	}
+	if binary, err = filepath.Abs(binary); err != nil {
+		return err
+	}
+	tf := &terraformCLI{
+		binary: binary,
+		dir:    work,
+		env: []string{
+			"TF_CLI_CONFIG_FILE=" + cliConfig, "TF_IN_AUTOMATION=1", "CHECKPOINT_DISABLE=1",
+			"TF_VAR_endpoint=" + listener.Addr().String(),
+			"TENCENTCLOUD_SECRET_ID=" + secretID, "TENCENTCLOUD_SECRET_KEY=" + secretKey,
+		},
+	}
+	version, err := tf.version()
+	if err != nil {
+		return err
+	}
+
+	d := &demo{out: out, emu: emu, tf: tf, examples: *examples, work: work}
+	d.introduce(listener.Addr().String(), version)
+	for i, step := range d.steps() {
+		if err := d.tell(i+1, step); err != nil {
+			return err
+		}
+	}
+	total := d.costSince(emulator.Stats{})
+	fmt.Fprintf(out, "\nThe demo took %s; API calls in all: %s.\n", time.Since(started).Round(time.Second), total)
+	return nil
+}
+
+// errStep is the error of a step whose command did not do what the story needs.
+var errStep = errors.New("the demo did not go as told")
