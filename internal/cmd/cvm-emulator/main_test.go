@@ -1,6 +1,10 @@
 package main
 
 import (
+	"bytes"
+	"errors"
+	"flag"
+	"io"
 	"reflect"
 	"strings"
 	"testing"
@@ -32,6 +36,101 @@ func TestParseInstanceRefusesUnknownAttributes(t *testing.T) {
 	} {
 		if _, err := parseInstance(value); err == nil || !strings.Contains(err.Error(), message) {
 			t.Errorf("parseInstance(%q) = %v, want an error with %q", value, err, message)
+		}
+	}
+}
+
+func TestEveryFlagIsInOneGroup(t *testing.T) {
+	t.Parallel()
+	var o options
+	fs := o.flagSet(io.Discard)
+	grouped := map[string]int{}
+	for _, g := range flagGroups {
+		for _, name := range g.flags {
+			if fs.Lookup(name) == nil {
+				t.Errorf("the group %q names the flag -%s, which does not exist", g.title, name)
+			}
+			grouped[name]++
+		}
+	}
+	fs.VisitAll(func(f *flag.Flag) {
+		if grouped[f.Name] != 1 {
+			t.Errorf("the flag -%s is in %d groups of the -help page, want 1", f.Name, grouped[f.Name])
+		}
+	})
+}
+
+// TestHelpShowsEveryGroupWithAnExampleThatRuns checks the -help page, and that each group's
+// example is a command line the program takes.
+func TestHelpShowsEveryGroupWithAnExampleThatRuns(t *testing.T) {
+	t.Parallel()
+	var help bytes.Buffer
+	if _, err := parseOptions([]string{"-help"}, &help); !errors.Is(err, flag.ErrHelp) {
+		t.Fatalf("-help: %v", err)
+	}
+	for _, g := range flagGroups {
+		if !strings.Contains(help.String(), g.title+"\n") || !strings.Contains(help.String(), "    "+g.example+"\n") {
+			t.Errorf("the -help page lacks the group %q or its example:\n%s", g.title, help.String())
+		}
+		args := strings.Fields(g.example)
+		if args[0] != "cvm-emulator" {
+			t.Fatalf("the example %q does not run cvm-emulator", g.example)
+		}
+		if _, err := parseOptions(args[1:], io.Discard); err != nil {
+			t.Errorf("the example %q: %v", g.example, err)
+		}
+	}
+	if _, err := parseOptions([]string{"-seed", "3", "ap-guangzhou=10"}, io.Discard); err == nil || !strings.Contains(err.Error(), `unexpected argument "ap-guangzhou=10"`) {
+		t.Errorf("a stray argument gave %v", err)
+	}
+}
+
+func TestKeyFlagsConfigureSTSAndTheMetadataService(t *testing.T) {
+	t.Parallel()
+	o, err := parseOptions([]string{
+		"-secret-id", "AKIDci", "-secret-key", "ci-key", "-account", "200000000002",
+		"-role", "qcs::cam::uin/200000000002:roleName/ci,oidc=github,external-id=build",
+		"-role", "qcs::cam::uin/200000000002:roleName/admin,mfa,saml=qcs::cam::uin/200000000002:saml-provider/idp",
+		"-web-identity-token", "github=eyJhbGciOiJSUzI1NiJ9.ci.sig",
+		"-saml-assertion", "qcs::cam::uin/200000000002:saml-provider/idp=PHNhbWw+PC9zYW1sPg==",
+		"-mfa-device", "qcs::cam:uin/200000000002::mfa/softToken=123456",
+		"-instance-role", "reader", "-instance-role", "writer",
+	}, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got emulator.Config
+	o.keys.config(&got)
+	want := emulator.Config{
+		Keys:    map[string]string{"AKIDci": "ci-key"},
+		Account: "200000000002",
+		Roles: map[string]emulator.Role{
+			"qcs::cam::uin/200000000002:roleName/ci":    {OIDCProvider: "github", ExternalID: "build"},
+			"qcs::cam::uin/200000000002:roleName/admin": {MFA: true, SAMLProvider: "qcs::cam::uin/200000000002:saml-provider/idp"},
+		},
+		WebIdentityTokens: map[string]emulator.WebIdentityToken{"eyJhbGciOiJSUzI1NiJ9.ci.sig": {ProviderID: "github"}},
+		SAMLAssertions:    map[string]string{"PHNhbWw+PC9zYW1sPg==": "qcs::cam::uin/200000000002:saml-provider/idp"},
+		MFADevices:        map[string]string{"qcs::cam:uin/200000000002::mfa/softToken": "123456"},
+		InstanceRoles:     []string{"reader", "writer"},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("the key flags gave\n%+v\nwant\n%+v", got, want)
+	}
+}
+
+func TestKeyFlagsRefuseWhatTheyCannotUse(t *testing.T) {
+	t.Parallel()
+	conditions := "is not one of the conditions external-id=ID, mfa, oidc=PROVIDER, saml=PRINCIPAL_ARN"
+	for value, message := range map[string]string{
+		"-role=ci,oidc=github":                           `"ci,oidc=github" does not start with a role's ARN`,
+		"-role=qcs::cam::uin/1:roleName/ci,trust=anyone": `"trust=anyone" in "qcs::cam::uin/1:roleName/ci,trust=anyone" ` + conditions,
+		"-role=qcs::cam::uin/1:roleName/ci,mfa=yes":      `"mfa=yes" in "qcs::cam::uin/1:roleName/ci,mfa=yes" ` + conditions,
+		"-role=qcs::cam::uin/1:roleName/ci,oidc":         `"oidc" in "qcs::cam::uin/1:roleName/ci,oidc" ` + conditions,
+		"-web-identity-token=github":                     `"github" is not name=value`,
+		"-mfa-device==123456":                            `"=123456" is not name=value`,
+	} {
+		if _, err := parseOptions([]string{value}, io.Discard); err == nil || !strings.Contains(err.Error(), message) {
+			t.Errorf("%s gave %v, want an error with %q", value, err, message)
 		}
 	}
 }
