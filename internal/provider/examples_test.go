@@ -321,6 +321,23 @@ var examples = map[string]example{
 			expectSignIn(t, emu, run, "AssumeRole")
 		},
 	},
+	// The module that examples/testing/tests tests with `terraform test` (TestModuleTestExample),
+	// applied as a root module with its defaults: the running web servers.
+	"testing": {
+		check: func(t *testing.T, _ *emulator.Emulator, run exampleRun) {
+			run.succeeded(t)
+			var members []string
+			for _, inst := range sortedByID(inStates(run.before, "RUNNING")) {
+				if inst.Tags["role"] == "web" {
+					members = append(members, inst.ID)
+				}
+			}
+			if len(members) == 0 {
+				t.Fatal("the fleet has no running web server, which shows nothing")
+			}
+			run.expectOutput(t, "members", members)
+		},
+	},
 	// The demo's configuration whole, as its last step leaves it: database.tf starts the stopped
 	// database, and search.tfquery.hcl finds the stopped development instances to import.
 	"demo": {

@@ -106,17 +106,21 @@ func printBanner(emu *emulator.Emulator, o options, addr string) {
 	fmt.Print("  " + strings.ReplaceAll(strings.TrimSuffix(block, "\n"), "\n", "\n  ") + "\n")
 }
 
+// printStats says what the emulator answered, for a test or a CI job to read: the calls of each
+// action, the instances each operation action was called for, and the load.
 func printStats(s emulator.Stats) {
-	fmt.Printf("cvm-emulator: stopped after %d DescribeInstancesStatus calls (%d throttled, at most %d at once, at most %d in one second)\n",
-		s.Calls["DescribeInstancesStatus"], s.Throttled, s.PeakInFlight, s.PeakRate)
-	if n := s.Calls["DescribeInstances"]; n > 0 {
-		fmt.Printf("cvm-emulator: %d DescribeInstances calls\n", n)
-	}
-	for _, action := range []string{"StartInstances", "StopInstances", "RebootInstances"} {
-		if s.Calls[action] > 0 {
-			fmt.Printf("cvm-emulator: %d %s calls, for %d instances\n", s.Calls[action], action, s.Operated[action])
+	total := 0
+	var calls []string
+	for _, action := range slices.Sorted(maps.Keys(s.Calls)) {
+		total += s.Calls[action]
+		call := fmt.Sprintf("%d %s", s.Calls[action], action)
+		if n := s.Operated[action]; n > 0 {
+			call += fmt.Sprintf(" (for %d instances)", n)
 		}
+		calls = append(calls, call)
 	}
+	fmt.Printf("cvm-emulator: stopped after %d calls: %s; %d throttled, at most %d at once, at most %d in one second\n",
+		total, strings.Join(calls, ", "), s.Throttled, s.PeakInFlight, s.PeakRate)
 	if s.Transitions > 0 {
 		fmt.Printf("cvm-emulator: scheduled transitions made: %d\n", s.Transitions)
 	}

@@ -2,11 +2,12 @@ package main
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
 	"strings"
+
+	"github.com/qcloudlabs/terraform-provider-qcloud/internal/acctest"
 )
 
 // terraformCLI runs Terraform in the demo's working folder, with the provider installed from the
@@ -34,22 +35,9 @@ func (tf *terraformCLI) run(args ...string) (string, error) {
 // version is the CLI's version, which must be 1.14 or newer: the first with actions and
 // `terraform query`.
 func (tf *terraformCLI) version() (string, error) {
-	var out bytes.Buffer
-	cmd := exec.Command(tf.binary, "version", "-json")
-	cmd.Env = append(os.Environ(), tf.env...)
-	cmd.Stdout = &out
-	if err := cmd.Run(); err != nil {
-		return "", fmt.Errorf("running %s: %w", tf.binary, err)
+	version, ok, err := acctest.TerraformVersion(tf.binary, 1, 14)
+	if err == nil && !ok {
+		err = fmt.Errorf("%s is Terraform %s; the demo needs 1.14 or newer (make demo builds one into .bin/terraform-1.14)", tf.binary, version)
 	}
-	var v struct {
-		Version string `json:"terraform_version"`
-	}
-	if err := json.Unmarshal(out.Bytes(), &v); err != nil {
-		return "", fmt.Errorf("%s version -json: %w", tf.binary, err)
-	}
-	var major, minor int
-	if _, err := fmt.Sscanf(v.Version, "%d.%d", &major, &minor); err != nil || major < 1 || (major == 1 && minor < 14) {
-		return "", fmt.Errorf("%s is Terraform %s; the demo needs 1.14 or newer (make demo builds one into .bin/terraform-1.14)", tf.binary, v.Version)
-	}
-	return v.Version, nil
+	return version, err
 }
