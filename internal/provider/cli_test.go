@@ -3,7 +3,6 @@ package provider
 import (
 	"bytes"
 	"cmp"
-	"fmt"
 	"net/http/httptest"
 	"os"
 	"os/exec"
@@ -26,11 +25,7 @@ type cli struct {
 // buildProvider builds the provider once per test run, into TestMain's folder, which goes with it.
 var buildProvider = sync.OnceValues(func() (string, error) {
 	dir := filepath.Join(testDir, "provider")
-	out, err := exec.Command("go", "build", "-o", filepath.Join(dir, "terraform-provider-qcloud"), "../..").CombinedOutput()
-	if err != nil {
-		return "", fmt.Errorf("building the provider: %w\n%s", err, out)
-	}
-	return dir, nil
+	return dir, acctest.BuildProvider("../..", dir)
 })
 
 // newCLI skips the test unless acceptance tests are on, and builds the provider.

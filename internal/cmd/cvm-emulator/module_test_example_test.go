@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"cmp"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -18,21 +17,16 @@ import (
 // fails when the emulator's fleet is not the one the test expects.
 func TestModuleTestExample(t *testing.T) {
 	t.Parallel()
-	if os.Getenv("TF_ACC") == "" {
-		t.Skip("runs the Terraform CLI: set TF_ACC=1")
-	}
-	terraform, err := exec.LookPath(cmp.Or(os.Getenv("TF_ACC_TERRAFORM_PATH"), "terraform"))
-	if err != nil {
-		t.Skip(err)
-	}
-	if version, ok, err := acctest.TerraformVersion(terraform, 1, 6); err != nil || !ok {
-		t.Skipf("terraform test needs Terraform 1.6 or newer; %s is %s (%v)", terraform, version, err)
+	terraform, skip := acctest.TestCLI(1, 6) // the first with terraform test
+	if skip != "" {
+		t.Skip(skip)
 	}
 	bin := t.TempDir()
-	for target, pkg := range map[string]string{"terraform-provider-qcloud": "../../..", "cvm-emulator": "."} {
-		if out, err := exec.Command("go", "build", "-o", filepath.Join(bin, target), pkg).CombinedOutput(); err != nil {
-			t.Fatalf("building %s: %v\n%s", target, err, out)
-		}
+	if err := acctest.BuildProvider("../../..", bin); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := exec.Command("go", "build", "-o", filepath.Join(bin, "cvm-emulator"), ".").CombinedOutput(); err != nil {
+		t.Fatalf("building cvm-emulator: %v\n%s", err, out)
 	}
 	if err := os.Symlink(terraform, filepath.Join(bin, "terraform")); err != nil {
 		t.Fatal(err)

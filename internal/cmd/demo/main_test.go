@@ -2,12 +2,10 @@ package main
 
 import (
 	"bytes"
-	"cmp"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/qcloudlabs/terraform-provider-qcloud/internal/acctest"
 )
 
 // TestDemoTellsTheWholeStory runs the demo as `make demo` does, with the Terraform CLI of the
@@ -16,19 +14,13 @@ import (
 // instances found as the emulator has), so a story that no longer holds fails here.
 func TestDemoTellsTheWholeStory(t *testing.T) {
 	t.Parallel()
-	if os.Getenv("TF_ACC") == "" {
-		t.Skip("runs the Terraform CLI: set TF_ACC=1")
-	}
-	terraform, err := exec.LookPath(cmp.Or(os.Getenv("TF_ACC_TERRAFORM_PATH"), "terraform"))
-	if err != nil {
-		t.Skip(err)
-	}
-	if _, err := (&terraformCLI{binary: terraform}).version(); err != nil {
-		t.Skip(err)
+	terraform, skip := acctest.TestCLI(1, 14)
+	if skip != "" {
+		t.Skip(skip)
 	}
 	providerDir := t.TempDir()
-	if out, err := exec.Command("go", "build", "-o", filepath.Join(providerDir, "terraform-provider-qcloud"), "../../..").CombinedOutput(); err != nil {
-		t.Fatalf("building the provider: %v\n%s", err, out)
+	if err := acctest.BuildProvider("../../..", providerDir); err != nil {
+		t.Fatal(err)
 	}
 
 	var out bytes.Buffer
