@@ -115,13 +115,16 @@ func run(args []string, out io.Writer) error {
 	if binary, err = filepath.Abs(binary); err != nil {
 		return err
 	}
+	providerLog := filepath.Join(work, "provider.log")
 	tf := &terraformCLI{
-		binary: binary,
-		dir:    work,
+		binary:      binary,
+		dir:         work,
+		providerLog: providerLog,
 		env: []string{
 			"TF_CLI_CONFIG_FILE=" + cliConfig, "TF_IN_AUTOMATION=1", "CHECKPOINT_DISABLE=1",
 			"TF_VAR_endpoint=" + listener.Addr().String(),
 			"TENCENTCLOUD_SECRET_ID=" + secretID, "TENCENTCLOUD_SECRET_KEY=" + secretKey,
+			"TF_LOG_PROVIDER=INFO", "TF_LOG_PATH=" + providerLog,
 		},
 	}
 	version, err := tf.version()

@@ -62,8 +62,8 @@ func (d *demo) tell(n int, s step) error {
 	return nil
 }
 
-// terraform runs a command, prints it and the lines of its output that keep match, and returns the
-// whole output.
+// terraform runs a command, prints it and the lines of its output that keep matches (none for a
+// nil keep), and returns the whole output.
 func (d *demo) terraform(keep *regexp.Regexp, args ...string) (string, error) {
 	fmt.Fprintf(d.out, "   $ terraform %s\n", strings.Join(args, " "))
 	out, err := d.tf.run(args...)
@@ -71,7 +71,7 @@ func (d *demo) terraform(keep *regexp.Regexp, args ...string) (string, error) {
 		return out, err
 	}
 	for _, line := range strings.Split(out, "\n") {
-		if keep.MatchString(line) {
+		if keep != nil && keep.MatchString(line) {
 			fmt.Fprintln(d.out, "     "+strings.TrimRight(line, " "))
 		}
 	}
@@ -94,7 +94,6 @@ var (
 	applyLines  = regexp.MustCompile(`^qcloud_cvm_instance_state\.\S+: (Creat|Modif)|Apply complete|^Plan:`)
 	driftLines  = regexp.MustCompile(`# qcloud_cvm_instance_state|~ state +=|^Plan:`)
 	importLines = regexp.MustCompile(`Apply complete`)
-	nothing     = regexp.MustCompile(`^$.`)
 )
 
 func (d *demo) readAndWait() error {
@@ -103,9 +102,6 @@ func (d *demo) readAndWait() error {
 			return err
 		}
 	}
-	logFile := filepath.Join(d.work, "provider.log")
-	d.tf.env = append(d.tf.env, "TF_LOG_PROVIDER=INFO", "TF_LOG_PATH="+logFile)
-	defer func() { d.tf.env = d.tf.env[:len(d.tf.env)-2] }()
 	out, err := d.terraform(readLines, "apply", "-auto-approve", "-input=false")
 	if err != nil {
 		return err
@@ -113,7 +109,7 @@ func (d *demo) readAndWait() error {
 	if !strings.Contains(out, "not RUNNING") {
 		return fmt.Errorf("%w: the check did not warn of the stopped database\n%s", errStep, out)
 	}
-	providerLog, err := os.ReadFile(logFile)
+	providerLog, err := os.ReadFile(d.tf.providerLog)
 	if err != nil {
 		return err
 	}
@@ -130,7 +126,7 @@ func (d *demo) readAndWait() error {
 
 // outputs prints the configuration's outputs, each on one line.
 func (d *demo) outputs() error {
-	out, err := d.terraform(nothing, "output", "-json")
+	out, err := d.terraform(nil, "output", "-json")
 	if err != nil {
 		return err
 	}
@@ -200,7 +196,7 @@ func (d *demo) undoOutsideStop() error {
 }
 
 func (d *demo) query() error {
-	out, err := d.terraform(nothing, "query")
+	out, err := d.terraform(nil, "query")
 	if err != nil {
 		return err
 	}
@@ -219,7 +215,7 @@ func (d *demo) query() error {
 	}
 	fmt.Fprintf(d.out, "     ... %d instances in all\n", len(found))
 
-	if _, err := d.terraform(nothing, "query", "-generate-config-out=generated.tf"); err != nil {
+	if _, err := d.terraform(nil, "query", "-generate-config-out=generated.tf"); err != nil {
 		return err
 	}
 	generated, err := os.ReadFile(filepath.Join(d.work, "generated.tf"))

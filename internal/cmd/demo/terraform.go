@@ -16,6 +16,9 @@ type terraformCLI struct {
 	binary string
 	dir    string
 	env    []string
+	// providerLog is where env sends the provider's INFO log (TF_LOG_PROVIDER, TF_LOG_PATH), which
+	// holds a line per poll of a wait.
+	providerLog string
 }
 
 // run runs terraform with args and returns what it printed; a command that fails is an error that
@@ -24,7 +27,7 @@ func (tf *terraformCLI) run(args ...string) (string, error) {
 	var out bytes.Buffer
 	cmd := exec.Command(tf.binary, append(args, "-no-color")...)
 	cmd.Dir = tf.dir
-	cmd.Env = append(os.Environ(), tf.env...)
+	cmd.Env = append(inheritedEnv(), tf.env...)
 	cmd.Stdout, cmd.Stderr = &out, &out
 	if err := cmd.Run(); err != nil {
 		return out.String(), fmt.Errorf("terraform %s: %w\n%s", strings.Join(args, " "), err, out.String())
@@ -40,4 +43,16 @@ func (tf *terraformCLI) version() (string, error) {
 		err = fmt.Errorf("%s is Terraform %s; the demo needs 1.14 or newer (make demo builds one into .bin/terraform-1.14)", tf.binary, version)
 	}
 	return version, err
+}
+
+// inheritedEnv is this process's environment without what would sign in elsewhere than the
+// emulator (a security token, a role to assume, a profile, a TKE pod's identity) or log elsewhere.
+func inheritedEnv() []string {
+	var env []string
+	for _, v := range os.Environ() {
+		if !strings.HasPrefix(v, "TENCENTCLOUD_") && !strings.HasPrefix(v, "TKE_") && !strings.HasPrefix(v, "TF_LOG") {
+			env = append(env, v)
+		}
+	}
+	return env
 }
