@@ -1,5 +1,6 @@
-// Command cvm-emulator serves the CVM API emulator on a local address, for the demo and for
-// trying the provider without a Tencent Cloud account.
+// Command cvm-emulator serves the CVM API emulator (with STS and the metadata service) on a local
+// address, for testing Terraform modules and programs that use any Tencent Cloud SDK without an
+// account; `cvm-emulator -help` and the guide "Testing your modules against the emulator" say how.
 package main
 
 import (
