@@ -24,7 +24,7 @@ type keyOptions struct {
 }
 
 func (k *keyOptions) define(fs *flag.FlagSet) {
-	k.roles, k.tokens, k.assertions, k.mfaDevices = rolesFlag{}, pairsFlag{}, pairsFlag{}, pairsFlag{}
+	k.roles = rolesFlag{}
 	fs.StringVar(&k.secretID, "secret-id", "AKIDcvmemulator", "the SecretId the emulator accepts")
 	fs.StringVar(&k.secretKey, "secret-key", "cvm-emulator-secret-key", "the SecretKey of -secret-id")
 	fs.StringVar(&k.account, "account", emulator.DefaultAccount, "the account (root UIN) the keys belong to, as GetCallerIdentity answers; a role's keys belong to the account in its ARN")
@@ -42,14 +42,17 @@ func (k *keyOptions) config(cfg *emulator.Config) {
 	cfg.Account = k.account
 	cfg.Roles = k.roles
 	cfg.WebIdentityTokens = map[string]emulator.WebIdentityToken{}
-	for provider, token := range k.tokens {
-		cfg.WebIdentityTokens[token] = emulator.WebIdentityToken{ProviderID: provider}
+	for _, token := range k.tokens {
+		cfg.WebIdentityTokens[token.value] = emulator.WebIdentityToken{ProviderID: token.name}
 	}
 	cfg.SAMLAssertions = map[string]string{}
-	for principal, assertion := range k.assertions {
-		cfg.SAMLAssertions[assertion] = principal
+	for _, assertion := range k.assertions {
+		cfg.SAMLAssertions[assertion.value] = assertion.name
 	}
-	cfg.MFADevices = k.mfaDevices
+	cfg.MFADevices = map[string]string{}
+	for _, device := range k.mfaDevices {
+		cfg.MFADevices[device.name] = device.value
+	}
 	cfg.InstanceRoles = k.instanceRoles
 }
 
@@ -103,17 +106,20 @@ func (f rolesFlag) Set(value string) error {
 	return nil
 }
 
-// pairsFlag is a repeated name=value flag; the value may hold "=", as base64 does.
-type pairsFlag map[string]string
+// pairsFlag is a repeated name=value flag, in order: one identity provider issues many tokens.
+// The value may hold "=", as base64 does.
+type pairsFlag []pair
 
-func (f pairsFlag) String() string { return strings.Join(slices.Sorted(maps.Keys(f)), ",") }
+type pair struct{ name, value string }
 
-func (f pairsFlag) Set(value string) error {
+func (f *pairsFlag) String() string { return fmt.Sprint(*f) }
+
+func (f *pairsFlag) Set(value string) error {
 	name, v, ok := strings.Cut(value, "=")
 	if !ok || name == "" || v == "" {
 		return fmt.Errorf("%q is not name=value", value)
 	}
-	f[name] = v
+	*f = append(*f, pair{name, v})
 	return nil
 }
 
