@@ -111,9 +111,9 @@ func TestKeyFlagsConfigureSTSAndTheMetadataService(t *testing.T) {
 		WebIdentityTokens: map[string]emulator.WebIdentityToken{
 			"eyJhbGciOiJSUzI1NiJ9.ci.sig": {ProviderID: "github"}, "eyJhbGciOiJSUzI1NiJ9.ci-2.sig": {ProviderID: "github"},
 		},
-		SAMLAssertions:    map[string]string{"PHNhbWw+PC9zYW1sPg==": "qcs::cam::uin/200000000002:saml-provider/idp"},
-		MFADevices:        map[string]string{"qcs::cam:uin/200000000002::mfa/softToken": "123456"},
-		InstanceRoles:     []string{"reader", "writer"},
+		SAMLAssertions: map[string]string{"PHNhbWw+PC9zYW1sPg==": "qcs::cam::uin/200000000002:saml-provider/idp"},
+		MFADevices:     map[string]string{"qcs::cam:uin/200000000002::mfa/softToken": "123456"},
+		InstanceRoles:  []string{"reader", "writer"},
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("the key flags gave\n%+v\nwant\n%+v", got, want)
