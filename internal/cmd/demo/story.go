@@ -148,12 +148,21 @@ func (d *demo) stopDevelopment() error {
 	if _, err := d.terraform(actionLines, "apply", "-auto-approve", "-input=false", "-invoke=action.qcloud_cvm_stop_instances.dev"); err != nil {
 		return err
 	}
-	for _, inst := range d.emu.Fleet(region) {
-		if inst.Tags["env"] == "dev" && inst.State == "RUNNING" {
-			return fmt.Errorf("%w: the development instance %s is still RUNNING after the action", errStep, inst.ID)
-		}
+	if running := d.developmentIn("RUNNING"); len(running) > 0 {
+		return fmt.Errorf("%w: the development instances %v are still RUNNING after the action", errStep, running)
 	}
 	return nil
+}
+
+// developmentIn are the IDs of the emulator's development instances (tagged env = dev) in state.
+func (d *demo) developmentIn(state string) []string {
+	var ids []string
+	for _, inst := range d.emu.Fleet(region) {
+		if inst.Tags["env"] == "dev" && inst.State == state {
+			ids = append(ids, inst.ID)
+		}
+	}
+	return ids
 }
 
 func (d *demo) keepDatabase() error {
@@ -170,11 +179,15 @@ func (d *demo) keepDatabase() error {
 // databaseIs checks that the emulator's database is in state.
 func (d *demo) databaseIs(state string) error {
 	for _, inst := range d.emu.Fleet(region) {
-		if inst.ID == databaseID && inst.State != state {
+		if inst.ID != databaseID {
+			continue
+		}
+		if inst.State != state {
 			return fmt.Errorf("%w: the database %s is %s, not %s", errStep, databaseID, inst.State, state)
 		}
+		return nil
 	}
-	return nil
+	return fmt.Errorf("%w: the emulator no longer has the database %s", errStep, databaseID)
 }
 
 func (d *demo) undoOutsideStop() error {
@@ -201,13 +214,8 @@ func (d *demo) query() error {
 		return err
 	}
 	found := queryLines.FindAllString(out, -1)
-	stopped := 0
-	for _, inst := range d.emu.Fleet(region) {
-		if inst.Tags["env"] == "dev" && inst.State == "STOPPED" {
-			stopped++
-		}
-	}
-	if len(found) != stopped {
+	stopped := len(d.developmentIn("STOPPED"))
+	if stopped == 0 || len(found) != stopped {
 		return fmt.Errorf("%w: terraform query found %d instances, and the emulator has %d stopped development instances\n%s", errStep, len(found), stopped, out)
 	}
 	for _, line := range found[:min(len(found), 5)] {
@@ -224,6 +232,9 @@ func (d *demo) query() error {
 	}
 	resources := generatedResource.FindAllString(string(generated), -1)
 	imports := generatedImport.FindAllString(string(generated), -1)
+	if len(resources) != stopped || len(imports) != stopped {
+		return fmt.Errorf("%w: generated.tf holds %d resources and %d import blocks for %d instances\n%s", errStep, len(resources), len(imports), stopped, generated)
+	}
 	fmt.Fprintf(d.out, "     generated.tf: %d resources and %d import blocks; the first of each:\n", len(resources), len(imports))
 	for _, block := range []string{resources[0], imports[0]} {
 		fmt.Fprintln(d.out, "       "+strings.ReplaceAll(strings.TrimSpace(block), "\n", "\n       "))
