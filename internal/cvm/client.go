@@ -46,9 +46,9 @@ type Config struct {
 	Endpoint string
 	// Scheme is "https" or "http".
 	Scheme string
-	// RateLimit caps the requests per second of each action, shared by every call of this
-	// client: each action is paced at the lower of RateLimit and its own limit. Zero paces each
-	// action at its own limit.
+	// RateLimit caps the requests per second of each action in each region, shared by every call
+	// of this client: each action is paced in each region at the lower of RateLimit and its own
+	// limit. Zero paces each action at its own limit.
 	RateLimit float64
 	// ActionLimits replaces the API's documented per-action limits, by action, for an endpoint
 	// that allows other rates (a private cloud, or an emulator without limits in benchmarks).
@@ -67,11 +67,12 @@ type Config struct {
 	Now func() time.Time
 }
 
-// Client calls the CVM API. It is safe for concurrent use, and all its calls of one action share
-// that action's pace.
+// Client calls the CVM API. It is safe for concurrent use, and all its calls of one action in one
+// region share that action's pace in that region, as they share the API's limit.
 type Client struct {
-	cfg   Config
-	paces map[string]*pacer
+	cfg Config
+	// limits are the most requests per second of each action in each region.
+	limits map[string]float64
 	// statuses, operations and lookups join the calls by ID of DescribeInstancesStatus, of the
 	// operations and of DescribeInstances that wait for their turn at the same time.
 	statuses   *coalescer[page]
@@ -81,7 +82,11 @@ type Client struct {
 	mu sync.Mutex
 	// signers holds, per region, the SDK client that signs with the keys most recently obtained.
 	signers map[string]signer
+	// paces are the paces of each action in each region, made at its first request.
+	paces map[paceKey]*pacer
 }
+
+type paceKey struct{ action, region string }
 
 // signer is an SDK client and the keys it signs with.
 type signer struct {
@@ -109,7 +114,7 @@ func NewClient(cfg Config) (*Client, error) {
 	if cfg.Log == nil {
 		cfg.Log = func(context.Context, string, ...map[string]any) {}
 	}
-	paces := make(map[string]*pacer, len(documentedRateLimits))
+	limits := make(map[string]float64, len(documentedRateLimits))
 	for action, documented := range documentedRateLimits {
 		limit := documented
 		if l, ok := cfg.ActionLimits[action]; ok {
@@ -121,13 +126,33 @@ func NewClient(cfg Config) (*Client, error) {
 		if !(limit > 0) || math.IsInf(limit, 1) {
 			return nil, fmt.Errorf("cvm: the rate limit of %s must be a number greater than 0, not %v", action, limit)
 		}
-		paces[action] = newPacer(limit, cfg.Now)
+		limits[action] = limit
 	}
-	c := &Client{cfg: cfg, paces: paces, signers: map[string]signer{}}
+	c := &Client{cfg: cfg, limits: limits, signers: map[string]signer{}, paces: map[paceKey]*pacer{}}
 	c.statuses = newCoalescer(c, c.callStatuses, pageOf)
 	c.operations = newCoalescer(c, c.callOperation, sameRequestID)
 	c.lookups = newCoalescer(c, c.callLookUp, instancesOf)
 	return c, nil
+}
+
+// pace is the pace of action in region.
+func (c *Client) pace(action, region string) *pacer {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	k := paceKey{action, region}
+	p, ok := c.paces[k]
+	if !ok {
+		p = newPacer(c.limits[action], c.cfg.Now)
+		c.paces[k] = p
+	}
+	return p
+}
+
+// width is how many requests of action a read keeps under way at once: a second of requests at
+// the action's limit, enough to keep its pace busy for round trips up to a second; a thousand at
+// most.
+func (c *Client) width(action string) int {
+	return int(min(1000, math.Ceil(c.limits[action])))
 }
 
 // sdk returns an SDK client of region that signs with keys. The SDK asks its client for keys

@@ -20,19 +20,24 @@ type joinKey struct {
 	stopType, stoppedMode string
 }
 
+// releaseWindow is how long after an answer that released several callers the next call of its
+// kind stays open for them, unless they are all back sooner. Terraform hands each slot that an
+// answer frees its next resource within milliseconds, far sooner than any round trip to a region;
+// a call that went with the first of them would leave the rest to wait for the next turn, and
+// callers that went apart would stay apart.
+const releaseWindow = 10 * time.Millisecond
+
 // coalescer joins the calls of one action that name instances (reads of states by ID, operations,
 // look-ups). Terraform calls each resource on its own, so the refresh of 1,000 resources is 1,000
-// reads of one instance each; joined, it is a few calls of many. A call that arrives while another
-// of its kind waits for its turn (the pace) joins it, as long as their IDs together fit in one
-// request of 100; a call with nothing to join goes as soon as the pace lets it, with no window to
-// wait for others. A call that is not full also waits while the previous call of its kind that
-// was not full is unanswered, and as long again after its answer, as TCP's Nagle algorithm holds
-// small segments while one is unacknowledged: Terraform hands the provider its resources one at a
-// time, as fast as it gets through them, and the callers an answer releases come back with their
-// next requests (the next resources in their slots) in about a round trip; a call per pace
-// interval would carry only the few that came in that interval. Each caller gets its own
-// instances' part of the answer, and its own error. No library does this for a paced, typed API;
-// it is written here.
+// reads of one instance each; joined, it is a few calls of many.
+//
+// A call waits only for what it must. When the pace has a token to spare, a call goes at once;
+// when it has none, the call waits in the pace's line, and the callers that come meanwhile join
+// it, as long as their IDs together fit in one request of 100. The one hold: for releaseWindow
+// after an answer that released several callers, the next call of its kind waits until as many
+// callers are in it (the ones released, back with their next resources), or it is full. Each
+// caller gets its own instances' part of the answer, and its own error. No library does this for
+// a paced, typed API; it is written here.
 type coalescer[T any] struct {
 	c *Client
 	// send makes one call of ids through the request pipeline, as r names it.
@@ -40,32 +45,41 @@ type coalescer[T any] struct {
 	// share is the part of a joined answer that concerns ids.
 	share func(answer T, ids []string) T
 
-	mu sync.Mutex
-	// waiting are, per kind, the calls that wait for their turn, in the order they were made.
-	waiting map[joinKey][]*joined[T]
-	// unanswered is, per kind, closed once the call not full that went last was answered, and
-	// as long again.
-	unanswered map[joinKey]chan struct{}
+	mu    sync.Mutex
+	kinds map[joinKey]*callsOfKind[T]
+}
+
+// callsOfKind are the calls of one kind that callers may still join, and the last answer of the
+// kind.
+type callsOfKind[T any] struct {
+	open []*joined[T] // in the order they were made
+	// released is how many callers the last answer gave their answers to, at answered (on the
+	// client's clock).
+	released int
+	answered time.Time
 }
 
 func newCoalescer[T any](c *Client, send func(context.Context, joinKey, request, []string) (T, error), share func(T, []string) T) *coalescer[T] {
-	return &coalescer[T]{c: c, send: send, share: share, waiting: map[joinKey][]*joined[T]{}, unanswered: map[joinKey]chan struct{}{}}
+	return &coalescer[T]{c: c, send: send, share: share, kinds: map[joinKey]*callsOfKind[T]{}}
 }
 
 // joined is one call that carries the IDs of one caller or more.
 type joined[T any] struct {
-	key    joinKey
-	parts  []*part[T]    // the callers waiting for its answer
-	closed bool          // it had its turn, or is a split of a call that had: nobody joins it
-	full   chan struct{} // closed once it carries 100 IDs, when isFull is set
-	isFull bool
-	cancel context.CancelFunc
+	key   joinKey
+	parts []*part[T] // the callers waiting for its answer
+	open  bool       // callers may join it: it has not had its turn, and is not a half of a refused call
+	sent  bool       // its IDs are fixed: the request pipeline has them
+	// arrived is signalled when a caller joins, for the hold.
+	arrived chan struct{}
+	// end ends the call's context: every caller has left.
+	end    context.CancelFunc
 	record attempts
 }
 
 // part is one caller's share of a joined call.
 type part[T any] struct {
-	r      request // how the caller names its request
+	ctx    context.Context // the caller's
+	r      request         // how the caller names its request
 	ids    []string
 	call   *joined[T] // the call that carries it: another one after a split
 	answer chan outcome[T]
@@ -76,27 +90,26 @@ type outcome[T any] struct {
 	err    error
 }
 
-// call sends ids, at most 100, in a call of kind k: the first call waiting for its turn that they
-// fit in, or a new one; r names the caller's request in its errors. A caller whose ctx ends leaves
-// the call: its IDs are not sent if the call has not gone yet, and the others go on without it.
+// call sends ids, at most 100, in a call of kind k: the first open call that they fit in, or a new
+// one; r names the caller's request in its errors. A caller whose ctx ends leaves the call: its
+// IDs are not sent if the call has not gone yet, and the others go on without it.
 func (co *coalescer[T]) call(ctx context.Context, k joinKey, r request, ids []string) (T, error) {
-	p := &part[T]{r: r, ids: ids, answer: make(chan outcome[T], 1)}
+	p := &part[T]{ctx: ctx, r: r, ids: ids, answer: make(chan outcome[T], 1)}
 	co.mu.Lock()
-	waiting := co.waiting[k]
-	i := slices.IndexFunc(waiting, func(j *joined[T]) bool { return !j.closed && j.carried(ids) <= pageSize })
+	kind := co.kind(k)
+	i := slices.IndexFunc(kind.open, func(j *joined[T]) bool { return j.carried(ids) <= pageSize })
 	var j *joined[T]
 	if i >= 0 {
-		j = waiting[i]
+		j = kind.open[i]
 	} else {
-		j = &joined[T]{key: k, full: make(chan struct{})}
-		co.waiting[k] = append(waiting, j)
+		j = &joined[T]{key: k, open: true, arrived: make(chan struct{}, 1)}
+		kind.open = append(kind.open, j)
 		co.start(ctx, j)
 	}
-	full := j.carried(ids) == pageSize
 	j.parts, p.call = append(j.parts, p), j
-	if full && !j.isFull {
-		j.isFull = true
-		close(j.full)
+	select {
+	case j.arrived <- struct{}{}:
+	default:
 	}
 	co.mu.Unlock()
 
@@ -107,6 +120,7 @@ func (co *coalescer[T]) call(ctx context.Context, k joinKey, r request, ids []st
 	}
 	co.mu.Lock()
 	j = p.call
+	sent := j.sent
 	left := co.leave(p)
 	co.mu.Unlock()
 	if !left { // the answer came as ctx ended
@@ -115,96 +129,111 @@ func (co *coalescer[T]) call(ctx context.Context, k joinKey, r request, ids []st
 	}
 	var zero T
 	begun, last := j.record.read()
-	return zero, newError(ctx, r, begun, cmp.Or(last, notAnswered(ctx, begun)), false)
+	return zero, newError(ctx, r, begun, cmp.Or(last, notAnswered(ctx, sent)), false)
+}
+
+// kind is the calls of kind k; co.mu is held.
+func (co *coalescer[T]) kind(k joinKey) *callsOfKind[T] {
+	kind, ok := co.kinds[k]
+	if !ok {
+		kind = &callsOfKind[T]{}
+		co.kinds[k] = kind
+	}
+	return kind
 }
 
 // start runs j on a context of its own, which keeps ctx's values (the logger) and ends when every
-// caller has left; co.mu is held.
+// caller has left; its deadline is its callers' latest. co.mu is held.
 func (co *coalescer[T]) start(ctx context.Context, j *joined[T]) {
-	ctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-	j.cancel = cancel
+	ctx, end := context.WithCancel(context.WithoutCancel(ctx))
+	j.end = end
 	go func() {
-		defer cancel()
+		defer end()
 		co.run(ctx, j)
 	}()
 }
 
-// run waits for j's turn, unless it had it, then sends it and hands out the answer.
+// run holds j for the callers an answer released, if it is open, then waits for its turn, sends
+// it and hands out the answer.
 func (co *coalescer[T]) run(ctx context.Context, j *joined[T]) {
-	var t *turn
-	var quiet chan struct{}
-	if !j.closed {
-		co.awaitQuiet(ctx, j)
-		next, err := co.c.paces[j.key.action].wait(ctx)
-		co.mu.Lock()
-		co.close(j)
-		if err == nil && len(j.ids()) < pageSize {
-			quiet = make(chan struct{})
-			co.unanswered[j.key] = quiet
-		}
-		co.mu.Unlock()
-		if err != nil {
-			return // every caller left
-		}
-		t = &next
-	}
 	co.mu.Lock()
-	ids, r := j.ids(), j.request()
+	open := j.open
 	co.mu.Unlock()
-	if len(ids) == 0 { // every caller left as it had its turn
-		if quiet != nil {
-			co.release(j.key, quiet)
+	if open {
+		co.hold(ctx, j)
+	}
+	t, err := co.c.pace(j.key.action, j.key.region).wait(ctx, func() (time.Time, bool) {
+		co.mu.Lock()
+		defer co.mu.Unlock()
+		return j.deadline()
+	})
+	co.mu.Lock()
+	co.close(j)
+	if err != nil { // every caller left, or the turn would come after the last one's deadline
+		parts := j.parts
+		j.parts = nil
+		co.mu.Unlock()
+		for _, p := range parts {
+			p.answer <- outcome[T]{err: newError(p.ctx, p.r, 0, notSent(p.ctx), true)}
 		}
 		return
 	}
-	r.action, r.region, r.turn, r.record = j.key.action, j.key.region, t, &j.record
-	sent := time.Now()
-	answer, err := co.send(ctx, j.key, r, ids)
-	if quiet != nil {
-		// The callers this answers come back with their next requests in about the time it took.
-		time.AfterFunc(time.Since(sent), func() { co.release(j.key, quiet) })
+	ids, r := j.ids(), j.request()
+	if len(ids) == 0 { // every caller left as it had its turn
+		co.mu.Unlock()
+		return
 	}
+	j.sent = true
+	deadline, bounded := j.deadline()
+	co.mu.Unlock()
+	if bounded {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithDeadline(ctx, deadline)
+		defer cancel()
+	}
+	r.action, r.region, r.turn, r.record = j.key.action, j.key.region, &t, &j.record
+	answer, err := co.send(ctx, j.key, r, ids)
 	co.settle(ctx, j, answer, err)
 }
 
-// awaitQuiet waits, unless j is full, until the call of its kind not full that went last was
-// answered, and as long again; or until every caller of j has left.
-func (co *coalescer[T]) awaitQuiet(ctx context.Context, j *joined[T]) {
-	co.mu.Lock()
-	quiet := co.unanswered[j.key]
-	co.mu.Unlock()
-	if quiet == nil {
-		return
+// hold keeps j open, for at most releaseWindow after the last answer of its kind that released
+// several callers, until it carries as many callers as that answer released, or it is full.
+func (co *coalescer[T]) hold(ctx context.Context, j *joined[T]) {
+	for {
+		co.mu.Lock()
+		kind := co.kind(j.key)
+		left := kind.answered.Add(releaseWindow).Sub(co.c.cfg.Now())
+		over := kind.released < 2 || len(j.parts) >= kind.released || j.carried(nil) >= pageSize || left <= 0
+		co.mu.Unlock()
+		if over {
+			return
+		}
+		timer := time.NewTimer(left)
+		select {
+		case <-timer.C:
+		case <-j.arrived:
+		case <-ctx.Done():
+		}
+		timer.Stop()
+		if ctx.Err() != nil {
+			return
+		}
 	}
-	select {
-	case <-quiet:
-	case <-j.full:
-	case <-ctx.Done():
-	}
-}
-
-// release lets the next call of kind k that is not full go.
-func (co *coalescer[T]) release(k joinKey, quiet chan struct{}) {
-	co.mu.Lock()
-	defer co.mu.Unlock()
-	if co.unanswered[k] == quiet {
-		delete(co.unanswered, k)
-	}
-	close(quiet)
 }
 
 // settle gives each caller still waiting its part of the answer, or its own error. When the API
-// refuses a call that carries several callers' IDs for a reason one of them may be alone in (an
-// instance in the wrong state, unknown or busy, a parameter), each half of the callers is sent
-// again on its own, and so on: the refusal ends with the caller whose instance it concerns, and
-// the others are answered.
+// refuses a call that carries several callers' IDs for a reason that concerns some of its
+// instances (unknown, in the wrong state, busy), each half of the callers is sent again on its
+// own, and so on: the refusal ends with the callers whose instances it concerns, and the others
+// are answered. Any other refusal (the keys, a permission, a parameter, a proxy) concerns every
+// caller alike, and goes to all of them from this one call.
 func (co *coalescer[T]) settle(ctx context.Context, j *joined[T], answer T, err error) {
 	co.mu.Lock()
 	parts := j.parts
 	j.parts = nil
-	if err != nil && len(parts) > 1 && concernsAnInstance(err) {
+	if err != nil && len(parts) > 1 && namesInstances(err, j.ids()) {
 		for _, half := range [][]*part[T]{parts[:len(parts)/2], parts[len(parts)/2:]} {
-			split := &joined[T]{key: j.key, parts: half, closed: true}
+			split := &joined[T]{key: j.key, parts: half}
 			for _, p := range half {
 				p.call = split
 			}
@@ -213,6 +242,8 @@ func (co *coalescer[T]) settle(ctx context.Context, j *joined[T], answer T, err 
 		co.mu.Unlock()
 		return
 	}
+	kind := co.kind(j.key)
+	kind.released, kind.answered = len(parts), co.c.cfg.Now()
 	co.mu.Unlock()
 	for _, p := range parts {
 		if err != nil {
@@ -233,21 +264,20 @@ func (co *coalescer[T]) leave(p *part[T]) bool {
 	}
 	j.parts = slices.Delete(j.parts, i, i+1)
 	if len(j.parts) == 0 {
-		j.cancel()
 		co.close(j)
+		j.end()
 	}
 	return true
 }
 
 // close takes j out of the calls that can be joined; co.mu is held.
 func (co *coalescer[T]) close(j *joined[T]) {
-	j.closed = true
-	waiting := slices.DeleteFunc(co.waiting[j.key], func(w *joined[T]) bool { return w == j })
-	if len(waiting) == 0 {
-		delete(co.waiting, j.key)
-	} else {
-		co.waiting[j.key] = waiting
+	if !j.open {
+		return
 	}
+	j.open = false
+	kind := co.kind(j.key)
+	kind.open = slices.DeleteFunc(kind.open, func(w *joined[T]) bool { return w == j })
 }
 
 // carried is how many IDs j would carry with ids.
@@ -273,6 +303,22 @@ func (j *joined[T]) ids() []string {
 	return uniqueIDs(ids)
 }
 
+// deadline is the latest deadline of j's callers, and false when one of them has none: a joined
+// call serves its callers for as long as the last of them waits.
+func (j *joined[T]) deadline() (time.Time, bool) {
+	var latest time.Time
+	for _, p := range j.parts {
+		d, ok := p.ctx.Deadline()
+		if !ok {
+			return time.Time{}, false
+		}
+		if d.After(latest) {
+			latest = d
+		}
+	}
+	return latest, len(j.parts) > 0
+}
+
 // request is how j is named in logs and errors: as its caller named it when it carries one.
 func (j *joined[T]) request() request {
 	if len(j.parts) == 1 {
@@ -295,18 +341,36 @@ func (p *part[T]) own(err error) error {
 	return &mine
 }
 
-// concernsAnInstance reports an answer of the API that may be about one instance of a call: any
-// refusal but throttling, the server's errors (retried already) and the keys (the same for all).
-func concernsAnInstance(err error) bool {
-	var sdkErr *sdkerrors.TencentCloudSDKError
-	keys := errors.As(err, &sdkErr) && strings.HasPrefix(sdkErr.Code, "AuthFailure")
-	return apiAnswer(err) && !retryable(err) && !keys
+// instanceRefusals are the families of the API's codes that refuse a call for some of its
+// instances (tencentcloud-sdk-go cvm v20170312 client.go, for the actions joined here): unknown or
+// malformed IDs, instances in a state the operation does not allow, busy with another task, or of
+// a kind that does not support it.
+var instanceRefusals = []string{
+	"InvalidInstanceId.", "InvalidParameterValue.InstanceIdMalformed", "InvalidInstance.",
+	"UnsupportedOperation.InstanceState", "UnsupportedOperation.StoppedModeStopCharging",
+	"UnsupportedOperation.HibernationForNormalInstance", "UnsupportedOperation.InstanceReinstallFailed",
+	"OperationDenied.InstanceOperationInProgress", "MutexOperation.TaskRunning",
+	"FailedOperation.InvalidInstanceApplicationRole",
 }
 
-// notAnswered is why a request that was sent and not answered failed for a caller that left it.
-func notAnswered(ctx context.Context, begun int) error {
+// namesInstances reports a refusal of a call of ids that concerns some of its instances rather than
+// the call as a whole: a code of instanceRefusals, or a message that names one of ids.
+func namesInstances(err error, ids []string) bool {
+	var sdkErr *sdkerrors.TencentCloudSDKError
+	if !errors.As(err, &sdkErr) || retryable(err) {
+		return false
+	}
+	if slices.ContainsFunc(instanceRefusals, func(family string) bool { return strings.HasPrefix(sdkErr.Code, family) }) {
+		return true
+	}
+	return slices.ContainsFunc(ids, func(id string) bool { return strings.Contains(sdkErr.Message, id) })
+}
+
+// notAnswered is why a request failed for a caller that left it before its answer; sent says
+// whether the caller's IDs were in it.
+func notAnswered(ctx context.Context, sent bool) error {
 	switch {
-	case begun == 0:
+	case !sent:
 		return notSent(ctx)
 	case canceled(ctx):
 		return errors.New("it was canceled before the API answered")

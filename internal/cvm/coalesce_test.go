@@ -270,3 +270,37 @@ func TestPaceDropsOnThrottlingAndClimbsBack(t *testing.T) {
 		t.Fatalf("a minute later the pace is %v per second, want the limit of %v", after.pace, emulator.DescribeRateLimit)
 	}
 }
+
+// TestRefusalOfEveryoneGoesToEveryCallerFromOneCall: 16 readers joined in one call that the API
+// refuses for a reason that concerns no instance (the keys may not call the action): the call is
+// not split, and every reader gets the refusal, with its code and RequestId, from that one call.
+func TestRefusalOfEveryoneGoesToEveryCallerFromOneCall(t *testing.T) {
+	t.Parallel()
+	emu, c, clock := setupPaced(t, emulator.Config{Fleets: map[string]int{region: 20}})
+	ids := make([]string, 0, 20)
+	for _, inst := range emu.Fleet(region) {
+		ids = append(ids, inst.ID)
+	}
+	ctx := context.Background()
+	if _, err := c.StatusesByID(ctx, region, ids[:1]); err != nil {
+		t.Fatal(err)
+	}
+	emu.Deny("DescribeInstancesStatus")
+	errs := make([]error, 16)
+	wg := together(16, func(i int) { _, errs[i] = c.StatusesByID(ctx, region, ids[i+1:i+2]) })
+	awaitJoining(t, c, "DescribeInstancesStatus", 16)
+	clock.Advance(time.Second / emulator.DescribeRateLimit)
+	wg.Wait()
+	requestIDs := map[string]bool{}
+	for i, err := range errs {
+		var apiErr *cvm.Error
+		if !errors.As(err, &apiErr) || apiErr.Code != "UnauthorizedOperation" || apiErr.RequestID == "" ||
+			!strings.Contains(err.Error(), ids[i+1]) {
+			t.Fatalf("reader %d got %v, want UnauthorizedOperation with its RequestId, for its own batch", i, err)
+		}
+		requestIDs[apiErr.RequestID] = true
+	}
+	if got := emu.Stats().Calls["DescribeInstancesStatus"]; got != 2 || len(requestIDs) != 1 {
+		t.Fatalf("%d calls with %d RequestIds, want 2: the lone read, then one refused call for all", got, len(requestIDs))
+	}
+}

@@ -1,13 +1,11 @@
 package cvm
 
 import (
-	"cmp"
 	"context"
 	"math"
+	"slices"
 	"sync"
 	"time"
-
-	"golang.org/x/time/rate"
 )
 
 // The curve of an adaptive pace, with the constants of the AWS SDK's adaptive retry mode: a
@@ -20,23 +18,30 @@ const (
 	paceFloor = 0.5 // requests per second, the lowest pace
 )
 
-// pacer paces the requests of one action across every call of a client: a token bucket with a
-// burst of 1 at a rate that adapts to throttling. The API's limits hold per account, and other
-// clients (parallel runs, the console, other tools) spend the same quota, so the pace starts at
-// the action's limit, drops when the API answers RequestLimitExceeded and climbs back while it
-// does not: clients that share a quota settle near their share, instead of spending most of their
-// requests on throttled retries.
+// pacer paces the requests of one action in one region across every call of a client: a bucket
+// of one token that fills at a rate that adapts to throttling. The API's limits hold per action,
+// region and account, and other clients (parallel runs, the console, other tools) spend the same
+// quota, so the pace starts at the action's limit, drops when the API answers
+// RequestLimitExceeded and climbs back while it does not: clients that share a quota settle near
+// their share, instead of spending most of their requests on throttled retries.
+//
+// Waiters are served in the order they came. golang.org/x/time/rate does not fit: its tokens
+// accrue at a fixed rate between two changes of the limit, where this pace climbs along a curve,
+// and its reservations keep the places they were given at the rate before a cut. So the bucket is
+// written here: one token, filled along the curve, taken by the first waiter in line.
 type pacer struct {
 	limit float64 // the most requests per second: the action's limit, or rate_limit below it
-	// width is how many requests of the action may be under way at once: a second of requests at
-	// the limit, enough to keep the pace busy for round trips up to a second. A thousand at most.
-	width int
-	// now is the pace's clock (Config.Now), which tests move by hand: a waiter sleeps for as long
-	// as the bucket needs to refill at the pace, then looks at the clock again.
+	// now is the pace's clock (Config.Now), which tests move by hand: the first waiter sleeps for
+	// as long as the bucket needs to fill at the pace, then looks at the clock again.
 	now func() time.Time
 
-	mu     sync.Mutex
-	bucket *rate.Limiter
+	mu sync.Mutex
+	// tokens is what the bucket held at filled, at most one.
+	tokens float64
+	filled time.Time
+	// line are the requests waiting for their turn, in the order they came; the first of them
+	// watches the bucket, and the others wait to be first.
+	line []*waiter
 	// tickets counts the requests let through; cutAt is the count at the last cut, so that the
 	// throttled answers of requests sent before it, at the rate that was cut, cut it only once.
 	tickets, cutAt uint64
@@ -51,12 +56,12 @@ type pacer struct {
 }
 
 func newPacer(limit float64, now func() time.Time) *pacer {
-	return &pacer{
-		limit:  limit,
-		width:  int(min(1000, math.Ceil(limit))),
-		now:    now,
-		bucket: rate.NewLimiter(rate.Limit(limit), 1),
-	}
+	return &pacer{limit: limit, now: now, tokens: 1, filled: now()}
+}
+
+// waiter is one request in the pace's line; first is signalled when it becomes the first.
+type waiter struct {
+	first chan struct{}
 }
 
 // turn is a request's leave from the pace to go: its ticket, and the pace it went at.
@@ -65,41 +70,124 @@ type turn struct {
 	perSecond float64
 }
 
-// wait blocks until the next request may go, or ctx ends, and returns its turn: its ticket (for
-// slowDown) and the pace it went at. It takes a token from the bucket without reserving one: a
-// waiter that is not let through holds no place, so a cut applies to every waiter at once
-// (rate.Limiter.Wait would keep the places reserved at the rate before the cut).
-func (p *pacer) wait(ctx context.Context) (turn, error) {
+// wait blocks until the request may go, after every request that came before it, and returns its
+// turn: its ticket (for slowDown) and the pace it went at. A wait that would outlast the deadline
+// (deadline reports it; none when ok is false) is not begun or not gone on with, and ends with
+// context.DeadlineExceeded; a wait whose ctx ends ends with ctx's error. A request whose caller is
+// gone spends no token.
+func (p *pacer) wait(ctx context.Context, deadline func() (time.Time, bool)) (turn, error) {
+	w := &waiter{first: make(chan struct{}, 1)}
+	p.mu.Lock()
+	p.line = append(p.line, w)
+	if len(p.line) == 1 {
+		w.first <- struct{}{}
+	}
+	// The requests ahead go one interval apart at the pace.
+	ahead := time.Duration(float64(len(p.line)-1) / p.rateAt(p.now()) * float64(time.Second))
+	p.mu.Unlock()
+	if outlasts(deadline, ahead) {
+		p.leave(w)
+		return turn{}, context.DeadlineExceeded
+	}
 	for {
-		// A request whose caller is gone spends no token.
-		if err := ctx.Err(); err != nil {
-			return turn{}, err
+		select {
+		case <-w.first:
+		case <-ctx.Done():
+			p.leave(w)
+			return turn{}, ctx.Err()
 		}
-		p.mu.Lock()
-		now := p.now()
-		perSecond := p.rateAt(now)
-		if rate.Limit(perSecond) != p.bucket.Limit() {
-			p.bucket.SetLimitAt(now, rate.Limit(perSecond))
-		}
-		if p.bucket.AllowN(now, 1) {
-			p.tickets++
-			t := turn{ticket: p.tickets, perSecond: perSecond}
-			p.sent = append(p.recent(), now)
-			p.mu.Unlock()
+		t, until, ok := p.take(w)
+		if ok {
 			return t, nil
 		}
-		until := time.Duration((1 - p.bucket.TokensAt(now)) / perSecond * float64(time.Second))
-		p.mu.Unlock()
-		// A wait that would outlast ctx's deadline is not begun: the request could not go in time.
-		if !sleep(ctx, until) {
-			return turn{}, cmp.Or(ctx.Err(), context.DeadlineExceeded)
+		if outlasts(deadline, until) {
+			p.leave(w)
+			return turn{}, context.DeadlineExceeded
+		}
+		timer := time.NewTimer(until)
+		select {
+		case <-timer.C:
+			w.first <- struct{}{} // still first: look at the bucket again
+		case <-ctx.Done():
+			timer.Stop()
+			p.leave(w)
+			return turn{}, ctx.Err()
 		}
 	}
 }
 
-// recent are the times in sent of the last second on p.now; p.mu is held.
-func (p *pacer) recent() []time.Time {
-	cutoff := p.now().Add(-time.Second)
+// outlasts reports whether a wait of d would end after the deadline.
+func outlasts(deadline func() (time.Time, bool), d time.Duration) bool {
+	end, ok := deadline()
+	return ok && time.Until(end) < d
+}
+
+// take gives w, the first waiter, its turn if the bucket holds a token; otherwise it says how long
+// the bucket needs to fill.
+func (p *pacer) take(w *waiter) (turn, time.Duration, bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	now := p.now()
+	p.fill(now)
+	if p.tokens < 1-1e-9 { // a token's worth, but for the rounding of the sum
+		return turn{}, p.untilFull(now), false
+	}
+	p.tokens = max(0, p.tokens-1)
+	p.tickets++
+	p.sent = append(p.recent(now), now)
+	p.line = p.line[1:]
+	if len(p.line) > 0 {
+		p.line[0].first <- struct{}{}
+	}
+	return turn{ticket: p.tickets, perSecond: p.rateAt(now)}, 0, true
+}
+
+// leave takes w out of the line, and tells the next waiter when w was first.
+func (p *pacer) leave(w *waiter) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	i := slices.Index(p.line, w)
+	if i < 0 {
+		return
+	}
+	p.line = slices.Delete(p.line, i, i+1)
+	if i == 0 && len(p.line) > 0 {
+		p.line[0].first <- struct{}{}
+	}
+}
+
+// fill adds to the bucket what the pace put in since it was last filled, at most a token; the
+// pace's rate is taken as changing linearly in between (its curve is smooth on that scale).
+// p.mu is held.
+func (p *pacer) fill(now time.Time) {
+	if !now.After(p.filled) {
+		return
+	}
+	p.tokens = min(1, p.tokens+p.between(p.filled, now))
+	p.filled = now
+}
+
+// between is how many tokens the pace puts in the bucket from a to b.
+func (p *pacer) between(a, b time.Time) float64 {
+	return (p.rateAt(a) + p.rateAt(b)) / 2 * b.Sub(a).Seconds()
+}
+
+// untilFull is how long from now the bucket, filling along the pace's curve, takes to hold a
+// token: a few steps of the fixed point d = missing / (mean rate over d), which converges fast
+// as the rate changes slowly over one interval. p.mu is held.
+func (p *pacer) untilFull(now time.Time) time.Duration {
+	missing := 1 - p.tokens
+	d := missing / p.rateAt(now)
+	for range 4 {
+		end := now.Add(time.Duration(d * float64(time.Second)))
+		d = missing / ((p.rateAt(now) + p.rateAt(end)) / 2)
+	}
+	return time.Duration(math.Ceil(d * float64(time.Second)))
+}
+
+// recent are the times in sent of the last second before now; p.mu is held.
+func (p *pacer) recent(now time.Time) []time.Time {
+	cutoff := now.Add(-time.Second)
 	i := 0
 	for i < len(p.sent) && !p.sent[i].After(cutoff) {
 		i++
@@ -117,7 +205,8 @@ func (p *pacer) slowDown(ticket uint64) {
 		return
 	}
 	now := p.now()
-	p.sent = p.recent()
+	p.fill(now) // what the bucket got at the pace before the cut
+	p.sent = p.recent(now)
 	p.peak = max(paceFloor, min(p.rateAt(now), float64(len(p.sent))))
 	p.window = time.Duration(math.Cbrt(p.peak*(1-paceBeta)/paceScale) * float64(time.Second))
 	p.cutTime, p.cutAt = now, p.tickets
@@ -130,9 +219,5 @@ func (p *pacer) rateAt(t time.Time) float64 {
 	}
 	since := t.Sub(p.cutTime) - p.window
 	r := paceScale*math.Pow(since.Seconds(), 3) + p.peak
-	if r >= p.limit {
-		p.cutTime = time.Time{} // back at the limit: the curve is over
-		return p.limit
-	}
-	return max(paceFloor, r)
+	return max(paceFloor, min(p.limit, r))
 }

@@ -2,7 +2,9 @@ package cvm
 
 import (
 	"context"
+	"errors"
 	"math"
+	"sync"
 	"testing"
 	"time"
 
@@ -15,11 +17,11 @@ func TestPaceCutsAfterThrottlingAndClimbsBack(t *testing.T) {
 	t.Parallel()
 	now := time.Unix(1_700_000_000, 0)
 	p := newPacer(40, func() time.Time { return now })
-	// A request goes when the pace's clock has moved on by a token's worth.
+	// A request goes when the pace's clock has moved on by a token's worth at the pace.
 	let := func() uint64 {
 		t.Helper()
-		now = now.Add(time.Second / 40)
-		turn, err := p.wait(context.Background())
+		now = now.Add(time.Duration(float64(time.Second) / p.rateAt(now)))
+		turn, err := p.wait(context.Background(), noDeadline)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -60,9 +62,6 @@ func TestPaceCutsAfterThrottlingAndClimbsBack(t *testing.T) {
 	near("a second past it", p.rateAt(now), before+paceScale)
 	now = now.Add(time.Minute)
 	near("long after", p.rateAt(now), 40)
-	if !p.cutTime.IsZero() {
-		t.Fatal("the curve goes on after the pace is back at the limit")
-	}
 
 	// Throttled answers of requests sent after each cut (a ticket the pace has handed out since).
 	for range 20 {
@@ -93,10 +92,10 @@ func TestEachActionIsPacedAtItsLimit(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(c.paces) != len(documentedRateLimits) {
-			t.Fatalf("%d paces for %d actions", len(c.paces), len(documentedRateLimits))
+		if len(c.limits) != len(documentedRateLimits) {
+			t.Fatalf("%d limits for %d actions", len(c.limits), len(documentedRateLimits))
 		}
-		if got := c.paces[describeInstancesStatus].limit; got != tc.want {
+		if got := c.pace(describeInstancesStatus, "ap-guangzhou").limit; got != tc.want {
 			t.Errorf("rate_limit %v with limits %v paces DescribeInstancesStatus at %v per second, want %v", tc.rateLimit, tc.limits, got, tc.want)
 		}
 	}
@@ -131,4 +130,114 @@ type staticKeys struct{}
 
 func (staticKeys) Credential(context.Context) (*common.Credential, error) {
 	return common.NewCredential("AKIDtest", "test-key"), nil
+}
+
+func noDeadline() (time.Time, bool) { return time.Time{}, false }
+
+// TestPaceServesWaitersInTheOrderTheyCame: five requests wait on a pace whose clock stands still;
+// each step of the clock by one token's worth lets exactly the first of those still waiting go,
+// in the order they came, and a waiter that leaves the line gives its place to the next.
+func TestPaceServesWaitersInTheOrderTheyCame(t *testing.T) {
+	t.Parallel()
+	var mu sync.Mutex
+	now := time.Unix(1_700_000_000, 0)
+	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	advance := func(d time.Duration) { mu.Lock(); defer mu.Unlock(); now = now.Add(d) }
+	p := newPacer(40, clock)
+	if _, err := p.wait(context.Background(), noDeadline); err != nil { // the bucket's token
+		t.Fatal(err)
+	}
+	order := make(chan int, 5)
+	leaving, leave := context.WithCancel(context.Background())
+	for i := range 5 {
+		ctx := context.Background()
+		if i == 2 {
+			ctx = leaving
+		}
+		go func() {
+			if _, err := p.wait(ctx, noDeadline); err == nil {
+				order <- i
+			}
+		}()
+		// Each joins the line before the next comes.
+		for inLine(p) != i+1 {
+			time.Sleep(time.Millisecond)
+		}
+	}
+	leave()
+	for inLine(p) != 4 {
+		time.Sleep(time.Millisecond)
+	}
+	for _, want := range []int{0, 1, 3, 4} {
+		advance(time.Second / 40)
+		if got := <-order; got != want {
+			t.Fatalf("waiter %d went, want %d: the waiters go in the order they came", got, want)
+		}
+		select {
+		case extra := <-order:
+			t.Fatalf("waiter %d went on the same token", extra)
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+}
+
+// TestPaceWaitThatWouldOutlastTheDeadlineIsNotBegun: behind 39 waiters at 40 per second, a
+// request whose deadline is half a second away fails at once with DeadlineExceeded, and spends no
+// token; one whose deadline is two seconds away waits in line.
+func TestPaceWaitThatWouldOutlastTheDeadlineIsNotBegun(t *testing.T) {
+	t.Parallel()
+	now := time.Unix(1_700_000_000, 0)
+	p := newPacer(40, func() time.Time { return now })
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	if _, err := p.wait(ctx, noDeadline); err != nil {
+		t.Fatal(err)
+	}
+	for range 39 {
+		go func() { _, _ = p.wait(ctx, noDeadline) }()
+	}
+	for inLine(p) != 39 {
+		time.Sleep(time.Millisecond)
+	}
+	soon := func() (time.Time, bool) { return time.Now().Add(500 * time.Millisecond), true }
+	if _, err := p.wait(ctx, soon); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("a wait behind 39 others with half a second left got %v, want DeadlineExceeded at once", err)
+	}
+	later := func() (time.Time, bool) { return time.Now().Add(2 * time.Second), true }
+	go func() { _, _ = p.wait(ctx, later) }()
+	for inLine(p) != 40 {
+		time.Sleep(time.Millisecond)
+	}
+	if p.tickets != 1 {
+		t.Fatalf("%d tickets handed out, want 1", p.tickets)
+	}
+}
+
+// TestEachRegionHasAPaceOfItsOwn: a throttled answer in one region slows that region's pace only.
+func TestEachRegionHasAPaceOfItsOwn(t *testing.T) {
+	t.Parallel()
+	c, err := NewClient(Config{Credentials: staticKeys{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	throttled, other := c.pace(describeInstancesStatus, "ap-guangzhou"), c.pace(describeInstancesStatus, "ap-shanghai")
+	turn, err := throttled.wait(context.Background(), noDeadline)
+	if err != nil {
+		t.Fatal(err)
+	}
+	throttled.slowDown(turn.ticket)
+	now := time.Now()
+	if throttled.rateAt(now) >= 40 || other.rateAt(now) != 40 {
+		t.Fatalf("after a throttled answer in ap-guangzhou the paces are %v and %v per second, want below 40 and 40",
+			throttled.rateAt(now), other.rateAt(now))
+	}
+	if c.pace(describeInstances, "ap-guangzhou") == throttled {
+		t.Fatal("two actions share a pace")
+	}
+}
+
+func inLine(p *pacer) int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return len(p.line)
 }

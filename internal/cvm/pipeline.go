@@ -39,14 +39,14 @@ type sendFunc[T any] func(ctx context.Context, sdk *cvmapi.Client) (answer T, re
 // disables every retry.
 func call[T any](ctx context.Context, c *Client, r request, send sendFunc[T]) (T, error) {
 	var zero T
-	pace := c.paces[r.action]
+	pace := c.pace(r.action, r.region)
 	var err, previous error // previous: what the attempt before this one got
 	failures := 0           // the attempts that failed for another reason than throttling
 	for attempt := 1; ; attempt++ {
 		previous = err
 		t := r.turn
 		if attempt > 1 || t == nil {
-			next, waitErr := pace.wait(ctx)
+			next, waitErr := pace.wait(ctx, ctx.Deadline)
 			if waitErr != nil {
 				return zero, newError(ctx, r, attempt-1, cmp.Or(err, notSent(ctx)), true)
 			}

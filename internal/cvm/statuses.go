@@ -162,13 +162,13 @@ func batchName(batches [][]string, i int) string {
 	return fmt.Sprintf("batch %d of %d (%d IDs, %s to %s)", i+1, len(batches), len(b), b[0], b[len(b)-1])
 }
 
-// fetchAll runs fetch for 0..n-1 concurrently, at most the action's pace width at a time (the pace
+// fetchAll runs fetch for 0..n-1 concurrently, at most the action's width at a time (the pace
 // sets the rate), and returns the answers in index order. The first failure cancels the others
 // and is the error returned.
 func fetchAll[T any](ctx context.Context, c *Client, action string, n int, fetch func(context.Context, int) (T, error)) ([]T, error) {
 	answers := make([]T, max(n, 0))
 	g, ctx := errgroup.WithContext(ctx)
-	g.SetLimit(c.paces[action].width)
+	g.SetLimit(c.width(action))
 	for i := range answers {
 		if ctx.Err() != nil {
 			break

@@ -36,11 +36,18 @@ type Config struct {
 	Instances map[string][]Instance
 	// Seed makes the seeded fleets reproducible.
 	Seed uint64
-	// RateLimit is the requests per second each action accepts before it answers
-	// RequestLimitExceeded (a token bucket whose burst equals the rate). Zero means each action's
-	// documented limit (40 for the Describe actions, 10 for StartInstances, StopInstances and
-	// RebootInstances); a negative value turns the limit off.
+	// RateLimit is the requests per second each action accepts in each region before it answers
+	// RequestLimitExceeded (a token bucket per action and region whose burst equals the rate), as
+	// the API's limits hold per action and region. Zero means each action's documented limit (40
+	// for the Describe actions, 10 for StartInstances, StopInstances and RebootInstances); a
+	// negative value turns the limit off.
 	RateLimit float64
+	// RateLimitAcrossRegions makes each action's limit one for all regions together, as an
+	// account's limit would be if it spanned regions.
+	RateLimitAcrossRegions bool
+	// DeniedActions are the actions the keys may not call: each is refused with
+	// UnauthorizedOperation, as the API refuses a sub-account whose policy does not allow it.
+	DeniedActions []string
 	// Latency is added to every answer.
 	Latency time.Duration
 	// Now is the server's one clock: request timestamps, the expiry of temporary keys, the rate
@@ -89,12 +96,16 @@ type Emulator struct {
 	instanceRoles     []string
 	roleKeyLifetime   time.Duration
 
-	mu        sync.Mutex
-	keys      map[string]key
-	fleets    map[string]*fleet
-	limiters  map[string]*rate.Limiter
-	faults    Faults
-	faultRand *rand.Rand
+	mu     sync.Mutex
+	keys   map[string]key
+	fleets map[string]*fleet
+	// limiters are the rate limits, by action and region (by action alone across regions).
+	limiters     map[limitKey]*rate.Limiter
+	limitOf      func(action string) float64
+	limitRegions bool
+	denied       map[string]bool
+	faults       Faults
+	faultRand    *rand.Rand
 	// pending are the scheduled transitions not yet made, sorted by when they are due.
 	pending []scheduled
 	ops     Operations
@@ -126,7 +137,9 @@ func New(cfg Config) *Emulator {
 		roleKeyLifetime:   cmp.Or(cfg.RoleKeyLifetime, defaultRoleKeyLifetime),
 		keys:              map[string]key{},
 		fleets:            map[string]*fleet{},
-		limiters:          map[string]*rate.Limiter{},
+		limiters:          map[limitKey]*rate.Limiter{},
+		limitRegions:      !cfg.RateLimitAcrossRegions,
+		denied:            map[string]bool{},
 		faults:            cfg.Faults,
 		ops:               cfg.Operations,
 		opsRand:           rand.New(rand.NewPCG(cfg.Operations.Seed, cfg.Operations.Seed^0x2545f4914f6cdd1d)),
@@ -168,13 +181,9 @@ func New(cfg Config) *Emulator {
 			panic("emulator: " + err.Error())
 		}
 	}
-	for name, act := range actions {
-		limit := cmp.Or(cfg.RateLimit, act.rateLimit)
-		if limit < 0 {
-			e.limiters[name] = rate.NewLimiter(rate.Inf, 0)
-		} else {
-			e.limiters[name] = rate.NewLimiter(rate.Limit(limit), int(math.Ceil(limit)))
-		}
+	e.limitOf = func(action string) float64 { return cmp.Or(cfg.RateLimit, actions[action].rateLimit) }
+	for _, action := range cfg.DeniedActions {
+		e.denied[action] = true
 	}
 	return e
 }
@@ -297,7 +306,7 @@ func (e *Emulator) serve(r *http.Request, requestID string) (map[string]any, *ap
 			return nil, &apiError{"UnsupportedRegion", "The region " + region + " is not supported."}
 		}
 	}
-	if apiErr := e.admit(name); apiErr != nil {
+	if apiErr := e.admit(name, region, caller); apiErr != nil {
 		return nil, apiErr
 	}
 	return act.handle(e, call{region: region, requestID: requestID, body: body, caller: caller})
@@ -325,17 +334,51 @@ func (e *Emulator) authenticate(r *http.Request, body []byte, service string) (k
 	return k, e.checkToken(r, k)
 }
 
-// admit counts the call, then applies the action's rate limit and the injected faults.
-func (e *Emulator) admit(action string) *apiError {
+// limitKey names the rate limit a call counts against: its action's, in its region unless the
+// limits span regions.
+type limitKey struct{ action, region string }
+
+// admit counts the call, then applies the rate limit of its action in its region, the actions
+// denied to the caller and the injected faults.
+func (e *Emulator) admit(action, region string, caller callerIdentity) *apiError {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	e.stats.Calls[action]++
 	e.countRate(e.now())
-	if !e.limiters[action].AllowN(e.now(), 1) {
+	if !e.limiter(action, region).AllowN(e.now(), 1) {
 		e.stats.Throttled++
 		return &apiError{"RequestLimitExceeded", "Your current request times exceeds the limit of " + action + "; please try again later."}
 	}
+	if e.denied[action] {
+		return &apiError{"UnauthorizedOperation", "The caller " + caller.arn + " is not authorized to perform " +
+			actions[action].service + ":" + action + " on any resource: no policy of the account allows it."}
+	}
 	return e.injectFault()
+}
+
+// Deny refuses action to every caller from now on, with UnauthorizedOperation.
+func (e *Emulator) Deny(action string) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.denied[action] = true
+}
+
+// limiter is the rate limit of action in region, made at its first call; e.mu is held.
+func (e *Emulator) limiter(action, region string) *rate.Limiter {
+	k := limitKey{action: action}
+	if e.limitRegions {
+		k.region = region
+	}
+	l, ok := e.limiters[k]
+	if !ok {
+		if limit := e.limitOf(action); limit < 0 {
+			l = rate.NewLimiter(rate.Inf, 0)
+		} else {
+			l = rate.NewLimiter(rate.Limit(limit), int(math.Ceil(limit)))
+		}
+		e.limiters[k] = l
+	}
+	return l
 }
 
 func sleep(ctx context.Context, d time.Duration) error {
