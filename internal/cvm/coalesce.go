@@ -20,24 +20,18 @@ type joinKey struct {
 	stopType, stoppedMode string
 }
 
-// releaseWindow is how long after an answer that released several callers the next call of its
-// kind stays open for them, unless they are all back sooner. Terraform hands each slot that an
-// answer frees its next resource within milliseconds, far sooner than any round trip to a region;
-// a call that went with the first of them would leave the rest to wait for the next turn, and
-// callers that went apart would stay apart.
-const releaseWindow = 10 * time.Millisecond
-
 // coalescer joins the calls of one action that name instances (reads of states by ID, operations,
 // look-ups). Terraform calls each resource on its own, so the refresh of 1,000 resources is 1,000
 // reads of one instance each; joined, it is a few calls of many.
 //
-// A call waits only for what it must. When the pace has a token to spare, a call goes at once;
-// when it has none, the call waits in the pace's line, and the callers that come meanwhile join
-// it, as long as their IDs together fit in one request of 100. The one hold: for releaseWindow
-// after an answer that released several callers, the next call of its kind waits until as many
-// callers are in it (the ones released, back with their next resources), or it is full. Each
-// caller gets its own instances' part of the answer, and its own error. No library does this for
-// a paced, typed API; it is written here.
+// A call waits only for what it must: the pace. When the pace has a token to spare, a call goes at
+// once; when it has none, the call waits in the pace's line, and the callers that come meanwhile
+// join it, as long as their IDs together fit in one request of 100. There is no hold beyond that:
+// a hold for the callers an answer released (Terraform hands their slots the next resources tens
+// of milliseconds after the answer, one after the other) was measured to cost time at 250 ms,
+// since the answers of a large joined call reach Terraform at once and it gets through them
+// together, later than one by one. Each caller gets its own instances' part of the answer, and its
+// own error. No library does this for a paced, typed API; it is written here.
 type coalescer[T any] struct {
 	c *Client
 	// send makes one call of ids through the request pipeline, as r names it.
@@ -45,22 +39,13 @@ type coalescer[T any] struct {
 	// share is the part of a joined answer that concerns ids.
 	share func(answer T, ids []string) T
 
-	mu    sync.Mutex
-	kinds map[joinKey]*callsOfKind[T]
-}
-
-// callsOfKind are the calls of one kind that callers may still join, and the last answer of the
-// kind.
-type callsOfKind[T any] struct {
-	open []*joined[T] // in the order they were made
-	// released is how many callers the last answer gave their answers to, at answered (on the
-	// client's clock).
-	released int
-	answered time.Time
+	mu sync.Mutex
+	// open are, per kind, the calls that callers may still join, in the order they were made.
+	open map[joinKey][]*joined[T]
 }
 
 func newCoalescer[T any](c *Client, send func(context.Context, joinKey, request, []string) (T, error), share func(T, []string) T) *coalescer[T] {
-	return &coalescer[T]{c: c, send: send, share: share, kinds: map[joinKey]*callsOfKind[T]{}}
+	return &coalescer[T]{c: c, send: send, share: share, open: map[joinKey][]*joined[T]{}}
 }
 
 // joined is one call that carries the IDs of one caller or more.
@@ -69,8 +54,6 @@ type joined[T any] struct {
 	parts []*part[T] // the callers waiting for its answer
 	open  bool       // callers may join it: it has not had its turn, and is not a half of a refused call
 	sent  bool       // its IDs are fixed: the request pipeline has them
-	// arrived is signalled when a caller joins, for the hold.
-	arrived chan struct{}
 	// end ends the call's context: every caller has left.
 	end    context.CancelFunc
 	record attempts
@@ -96,21 +79,17 @@ type outcome[T any] struct {
 func (co *coalescer[T]) call(ctx context.Context, k joinKey, r request, ids []string) (T, error) {
 	p := &part[T]{ctx: ctx, r: r, ids: ids, answer: make(chan outcome[T], 1)}
 	co.mu.Lock()
-	kind := co.kind(k)
-	i := slices.IndexFunc(kind.open, func(j *joined[T]) bool { return j.carried(ids) <= pageSize })
+	open := co.open[k]
+	i := slices.IndexFunc(open, func(j *joined[T]) bool { return j.carried(ids) <= pageSize })
 	var j *joined[T]
 	if i >= 0 {
-		j = kind.open[i]
+		j = open[i]
 	} else {
-		j = &joined[T]{key: k, open: true, arrived: make(chan struct{}, 1)}
-		kind.open = append(kind.open, j)
+		j = &joined[T]{key: k, open: true}
+		co.open[k] = append(open, j)
 		co.start(ctx, j)
 	}
 	j.parts, p.call = append(j.parts, p), j
-	select {
-	case j.arrived <- struct{}{}:
-	default:
-	}
 	co.mu.Unlock()
 
 	select {
@@ -132,16 +111,6 @@ func (co *coalescer[T]) call(ctx context.Context, k joinKey, r request, ids []st
 	return zero, newError(ctx, r, begun, cmp.Or(last, notAnswered(ctx, sent)), false)
 }
 
-// kind is the calls of kind k; co.mu is held.
-func (co *coalescer[T]) kind(k joinKey) *callsOfKind[T] {
-	kind, ok := co.kinds[k]
-	if !ok {
-		kind = &callsOfKind[T]{}
-		co.kinds[k] = kind
-	}
-	return kind
-}
-
 // start runs j on a context of its own, which keeps ctx's values (the logger) and ends when every
 // caller has left; its deadline is its callers' latest. co.mu is held.
 func (co *coalescer[T]) start(ctx context.Context, j *joined[T]) {
@@ -153,15 +122,8 @@ func (co *coalescer[T]) start(ctx context.Context, j *joined[T]) {
 	}()
 }
 
-// run holds j for the callers an answer released, if it is open, then waits for its turn, sends
-// it and hands out the answer.
+// run waits for j's turn, sends it and hands out the answer.
 func (co *coalescer[T]) run(ctx context.Context, j *joined[T]) {
-	co.mu.Lock()
-	open := j.open
-	co.mu.Unlock()
-	if open {
-		co.hold(ctx, j)
-	}
 	t, err := co.c.pace(j.key.action, j.key.region).wait(ctx, func() (time.Time, bool) {
 		co.mu.Lock()
 		defer co.mu.Unlock()
@@ -196,31 +158,6 @@ func (co *coalescer[T]) run(ctx context.Context, j *joined[T]) {
 	co.settle(ctx, j, answer, err)
 }
 
-// hold keeps j open, for at most releaseWindow after the last answer of its kind that released
-// several callers, until it carries as many callers as that answer released, or it is full.
-func (co *coalescer[T]) hold(ctx context.Context, j *joined[T]) {
-	for {
-		co.mu.Lock()
-		kind := co.kind(j.key)
-		left := kind.answered.Add(releaseWindow).Sub(co.c.cfg.Now())
-		over := kind.released < 2 || len(j.parts) >= kind.released || j.carried(nil) >= pageSize || left <= 0
-		co.mu.Unlock()
-		if over {
-			return
-		}
-		timer := time.NewTimer(left)
-		select {
-		case <-timer.C:
-		case <-j.arrived:
-		case <-ctx.Done():
-		}
-		timer.Stop()
-		if ctx.Err() != nil {
-			return
-		}
-	}
-}
-
 // settle gives each caller still waiting its part of the answer, or its own error. When the API
 // refuses a call that carries several callers' IDs for a reason that concerns some of its
 // instances (unknown, in the wrong state, busy), each half of the callers is sent again on its
@@ -242,8 +179,6 @@ func (co *coalescer[T]) settle(ctx context.Context, j *joined[T], answer T, err 
 		co.mu.Unlock()
 		return
 	}
-	kind := co.kind(j.key)
-	kind.released, kind.answered = len(parts), co.c.cfg.Now()
 	co.mu.Unlock()
 	for _, p := range parts {
 		if err != nil {
@@ -276,8 +211,12 @@ func (co *coalescer[T]) close(j *joined[T]) {
 		return
 	}
 	j.open = false
-	kind := co.kind(j.key)
-	kind.open = slices.DeleteFunc(kind.open, func(w *joined[T]) bool { return w == j })
+	open := slices.DeleteFunc(co.open[j.key], func(w *joined[T]) bool { return w == j })
+	if len(open) == 0 {
+		delete(co.open, j.key)
+	} else {
+		co.open[j.key] = open
+	}
 }
 
 // carried is how many IDs j would carry with ids.

@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -114,14 +113,12 @@ func TestCallerThatLeavesAfterItsCallWentIsToldItWasSent(t *testing.T) {
 	}
 }
 
-// TestHoldAfterAnAnswerWaitsForTheCallersItReleased: after a call of three readers that was
-// throttled and then answered, a read that comes at once waits (though the pace has tokens to
-// spare) for the other two, and goes as soon as they are in; the next read after that answer goes
-// once the release window has passed on the client's clock, measured from the last attempt and
-// not from the throttled first one.
-func TestHoldAfterAnAnswerWaitsForTheCallersItReleased(t *testing.T) {
+// TestNoHoldAfterAThrottledJoinedCall: a call of three readers, throttled and then answered after
+// its retry; a read right after it goes on the next token, alone, without waiting for the readers
+// the answer released, nor for as long as the throttled call took.
+func TestNoHoldAfterAThrottledJoinedCall(t *testing.T) {
 	t.Parallel()
-	// A pace of 1,000 per second: a token comes within the release window.
+	// A pace of 1,000 per second, so that a millisecond of the clock is a token.
 	emu, c, clock := setupPaced(t, emulator.Config{}, func(c *cvm.Config) {
 		c.RateLimit, c.ActionLimits = 1000, map[string]float64{"DescribeInstancesStatus": 1000}
 	})
@@ -143,47 +140,15 @@ func TestHoldAfterAnAnswerWaitsForTheCallersItReleased(t *testing.T) {
 	}
 	emu.SetFaults(emulator.Faults{})
 	// The retry waits for the cut pace; the clock moves on by the seconds the pace takes to climb
-	// back to its limit, the release window's many times over.
+	// back to its limit.
 	clock.Advance(30 * time.Second)
 	wg.Wait()
-	clock.Advance(time.Millisecond) // a token, within the window
-
-	// Right after the answer that released three readers: the first to come back is held for the
-	// other two.
-	done := together(1, func(int) {
-		if _, err := c.StatusesByID(ctx, region, ids[3:4]); err != nil {
-			t.Error(err)
-		}
-	})
-	awaitJoining(t, c, "DescribeInstancesStatus", 1)
-	time.Sleep(20 * time.Millisecond) // the clock stands still: nothing may go meanwhile
-	if got := c.Joining("DescribeInstancesStatus", region); got != 1 {
-		t.Fatalf("%d readers wait, want the one held", got)
-	}
-	wg = together(2, func(i int) {
-		if _, err := c.StatusesByID(ctx, region, ids[i:i+1]); err != nil {
-			t.Error(err)
-		}
-	})
-	wg.Wait()
-	done.Wait()
 	clock.Advance(time.Millisecond)
-	calls := idsPerCall(emu, "DescribeInstancesStatus")
-	if got := calls[len(calls)-1]; got != 3 {
-		t.Fatalf("the calls carried %v IDs, want the three readers that came back in one call", calls)
+	if _, err := c.StatusesByID(ctx, region, ids[3:4]); err != nil {
+		t.Fatal(err)
 	}
-
-	// After that answer (three released), a lone reader is held until the window has passed.
-	done = together(1, func(int) {
-		if _, err := c.StatusesByID(ctx, region, ids[:1]); err != nil {
-			t.Error(err)
-		}
-	})
-	awaitJoining(t, c, "DescribeInstancesStatus", 1)
-	clock.Advance(cvm.ReleaseWindow)
-	done.Wait()
-	if got := idsPerCall(emu, "DescribeInstancesStatus"); len(got) != len(calls)+1 || got[len(got)-1] != 1 {
-		t.Fatalf("the calls carried %v IDs, want a last one of 1 once the window passed", got)
+	if got := idsPerCall(emu, "DescribeInstancesStatus"); !slices.Equal(got, []int{1, 3, 1}) {
+		t.Fatalf("the calls carried %v IDs, want [1 3 1]: the lone read, the throttled call's retry, then a read alone", got)
 	}
 }
 
@@ -201,44 +166,5 @@ func TestLoneCallsGoAtOnce(t *testing.T) {
 	}
 	if got := idsPerCall(emu, "DescribeInstancesStatus"); !slices.Equal(got, []int{1, 1, 1, 1, 1}) {
 		t.Fatalf("the calls carried %v IDs, want five lone calls", got)
-	}
-}
-
-// TestCallerThatLeavesDuringTheHoldIsNotSent: a reader held for the callers an answer released,
-// canceled during the hold, is told its request was not sent, and no call goes for it.
-func TestCallerThatLeavesDuringTheHoldIsNotSent(t *testing.T) {
-	t.Parallel()
-	emu, c, clock := setupPaced(t, emulator.Config{})
-	ids := instances(t, emu, "hleav", 3, "RUNNING")
-	ctx := context.Background()
-	if _, err := c.StatusesByID(ctx, region, ids[:1]); err != nil {
-		t.Fatal(err)
-	}
-	wg := together(2, func(i int) {
-		if _, err := c.StatusesByID(ctx, region, ids[i+1:i+2]); err != nil {
-			t.Error(err)
-		}
-	})
-	awaitJoining(t, c, "DescribeInstancesStatus", 2)
-	clock.Advance(time.Second / emulator.DescribeRateLimit)
-	wg.Wait()
-	leaving, leave := context.WithCancel(ctx)
-	var err error
-	var mu sync.Mutex
-	done := together(1, func(int) {
-		_, e := c.StatusesByID(leaving, region, ids[:1])
-		mu.Lock()
-		err = e
-		mu.Unlock()
-	})
-	awaitJoining(t, c, "DescribeInstancesStatus", 1)
-	leave()
-	done.Wait()
-	if err == nil || !strings.HasSuffix(err.Error(), "it was canceled before the request could be sent") {
-		t.Fatalf("the reader that left during the hold got %v", err)
-	}
-	clock.Advance(time.Second)
-	if got := idsPerCall(emu, "DescribeInstancesStatus"); !slices.Equal(got, []int{1, 2}) {
-		t.Fatalf("the calls carried %v IDs, want [1 2]: nothing for the reader that left", got)
 	}
 }

@@ -18,9 +18,9 @@ func joining[T any](co *coalescer[T], action, region string) int {
 	co.mu.Lock()
 	defer co.mu.Unlock()
 	n := 0
-	for k, kind := range co.kinds {
+	for k, open := range co.open {
 		if k.action == action && k.region == region {
-			for _, j := range kind.open {
+			for _, j := range open {
 				n += len(j.parts)
 			}
 		}
@@ -37,10 +37,6 @@ func (c *Client) SendOperation(ctx context.Context, o Operation, ids []string) (
 func (c *Client) LatestOperations(ctx context.Context, region string, ids []string) (map[string]LatestOperation, error) {
 	return c.latestOperations(ctx, region, ids)
 }
-
-// ReleaseWindow is how long after an answer that released several callers the next call of its
-// kind stays open for them.
-const ReleaseWindow = releaseWindow
 
 // Pace is the pace of action in region now, in requests per second.
 func (c *Client) Pace(action, region string) float64 {

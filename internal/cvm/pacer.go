@@ -36,7 +36,8 @@ type pacer struct {
 	now func() time.Time
 
 	mu sync.Mutex
-	// tokens is what the bucket held at filled, at most one.
+	// burst is the most tokens the bucket holds; tokens is what it held at filled.
+	burst  float64
 	tokens float64
 	filled time.Time
 	// line are the requests waiting for their turn, in the order they came; the first of them
@@ -56,7 +57,7 @@ type pacer struct {
 }
 
 func newPacer(limit float64, now func() time.Time) *pacer {
-	return &pacer{limit: limit, now: now, tokens: 1, filled: now()}
+	return &pacer{limit: limit, now: now, burst: 1, tokens: 1, filled: now()}
 }
 
 // waiter is one request in the pace's line; first is signalled when it becomes the first.
@@ -163,7 +164,7 @@ func (p *pacer) fill(now time.Time) {
 	if !now.After(p.filled) {
 		return
 	}
-	p.tokens = min(1, p.tokens+p.between(p.filled, now))
+	p.tokens = min(p.burst, p.tokens+p.between(p.filled, now))
 	p.filled = now
 }
 

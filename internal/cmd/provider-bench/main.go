@@ -9,9 +9,12 @@
 //   - resources: fleets of qcloud_cvm_instance_state resources at each -parallelism, refreshed
 //     (terraform plan) and switched from RUNNING to STOPPED (terraform apply): calls and times;
 //   - shared: several runs at once that list one region each, sharing the API's quota: how many
-//     calls were throttled, the API's busy window against its bound, each run's time.
+//     calls were throttled, the API's busy window against its bound, each run's time;
+//   - joining: what joining calls costs or saves where it could cost: one data source of one ID
+//     and 20 of one ID each at each latency, five regions read at once, and a refusal that
+//     concerns every caller.
 //
-// With -before-provider-dir, the resources and shared benchmarks run a second provider build too
+// With -before-provider-dir, the resources, shared and joining benchmarks run a second provider build too
 // (an earlier commit's), so that one run compares the two. It works on Linux, where /proc gives the
 // peak RSS.
 package main
@@ -44,6 +47,8 @@ type options struct {
 	sizes                  []int
 	reads                  string
 	resources, parallelism []int
+	latencies              []time.Duration // of the resources and joining benchmarks
+	repeat                 int
 	sharedRuns, sharedSize int
 	latency                time.Duration
 	rateLimit              float64
@@ -51,15 +56,17 @@ type options struct {
 
 func main() {
 	o := options{}
-	var benchmarks, sizes, resources, parallelism string
+	var benchmarks, sizes, resources, parallelism, latencies string
 	flag.StringVar(&o.providerDir, "provider-dir", ".bin", "folder holding the built terraform-provider-qcloud")
 	flag.StringVar(&o.beforeDir, "before-provider-dir", "", "folder holding another build to compare with in the resources and shared benchmarks")
 	flag.StringVar(&o.terraform, "terraform", "terraform", "the Terraform CLI")
-	flag.StringVar(&benchmarks, "benchmarks", "reads,resources,shared", "benchmarks to run: reads, resources, shared")
+	flag.StringVar(&benchmarks, "benchmarks", "reads,resources,shared,joining", "benchmarks to run: reads, resources, shared, joining")
 	flag.StringVar(&sizes, "sizes", "1000,10000,100000", "fleet sizes of the reads benchmark")
 	flag.StringVar(&o.reads, "reads", "list all,by ID,by filter", "ways of reading to measure: list all, by ID, by filter")
 	flag.StringVar(&resources, "resources", "300,1000", "numbers of resources of the resources benchmark")
 	flag.StringVar(&parallelism, "parallelism", "10,100", "Terraform's -parallelism values of the resources benchmark")
+	flag.StringVar(&latencies, "latencies", "30ms,150ms,250ms", "latencies the emulator adds in the resources and joining benchmarks: the region's API seen from the region, from afar, from far away")
+	flag.IntVar(&o.repeat, "repeat", 3, "runs of each data source case of the joining benchmark, of which the median is reported")
 	flag.IntVar(&o.sharedRuns, "shared-runs", 8, "runs at once in the shared benchmark")
 	flag.IntVar(&o.sharedSize, "shared-size", 10000, "instances each run of the shared benchmark lists")
 	flag.DurationVar(&o.latency, "latency", 150*time.Millisecond, "latency the emulator adds to every answer in the reads and shared benchmarks")
@@ -67,6 +74,7 @@ func main() {
 	flag.Parse()
 	o.benchmarks = strings.Split(benchmarks, ",")
 	o.sizes, o.resources, o.parallelism = numbers("-sizes", sizes), numbers("-resources", resources), numbers("-parallelism", parallelism)
+	o.latencies = durations("-latencies", latencies)
 	var err error
 	if o.providerDir, err = filepath.Abs(o.providerDir); err != nil {
 		fail(err)
@@ -92,6 +100,9 @@ func main() {
 	}
 	if slices.Contains(o.benchmarks, "shared") {
 		runShared(o)
+	}
+	if slices.Contains(o.benchmarks, "joining") {
+		runJoining(o)
 	}
 }
 
@@ -122,16 +133,18 @@ func runReads(o options) {
 }
 
 func runResources(o options) {
-	fmt.Printf("\nresources: qcloud_cvm_instance_state, emulator latency %s, the API's limits (40 reads and 10 operations per second)\n", resourceLatency)
+	fmt.Printf("\nresources: qcloud_cvm_instance_state, the API's limits (40 reads and 10 operations per second)\n")
 	var results []resourceResult
-	for _, n := range o.resources {
-		for _, p := range o.parallelism {
-			for _, b := range o.builds() {
-				r, err := measureResources(o, b.name, b.dir, n, p)
-				if err != nil {
-					fail(fmt.Errorf("%d resources at -parallelism=%d, %s: %w", n, p, b.name, err))
+	for _, latency := range o.latencies {
+		for _, n := range o.resources {
+			for _, p := range o.parallelism {
+				for _, b := range o.builds() {
+					r, err := measureResources(o, b.name, b.dir, latency, n, p)
+					if err != nil {
+						fail(fmt.Errorf("%d resources at -parallelism=%d, %s, %s: %w", n, p, latency, b.name, err))
+					}
+					results = append(results, r)
 				}
-				results = append(results, r)
 			}
 		}
 	}
@@ -164,6 +177,18 @@ func numbers(flagName, list string) []int {
 		ns = append(ns, n)
 	}
 	return ns
+}
+
+func durations(flagName, list string) []time.Duration {
+	var ds []time.Duration
+	for field := range strings.SplitSeq(list, ",") {
+		d, err := time.ParseDuration(field)
+		if err != nil || d < 0 {
+			fail(fmt.Errorf("%s: %q is not a duration", flagName, field))
+		}
+		ds = append(ds, d)
+	}
+	return ds
 }
 
 func fail(err error) {

@@ -9,14 +9,11 @@ import (
 	"github.com/qcloudlabs/terraform-provider-qcloud/internal/emulator"
 )
 
-// resourceLatency is the emulator's latency in the resource benchmark: a region's API seen from
-// the same region.
-const resourceLatency = 30 * time.Millisecond
-
 // resourceResult is one measured fleet of qcloud_cvm_instance_state resources: a refresh (terraform
 // plan) and a change of all of them from RUNNING to STOPPED (terraform apply).
 type resourceResult struct {
 	provider    string
+	latency     time.Duration
 	size        int
 	parallelism int
 	// The refresh's DescribeInstancesStatus calls and the plan's run time.
@@ -31,9 +28,9 @@ type resourceResult struct {
 
 // measureResources creates n resources that keep n running instances RUNNING, then refreshes them
 // with terraform plan and switches them all to STOPPED, at Terraform's -parallelism of p, against
-// an emulator at the API's documented limits (40 reads and 10 operations per second) with 30 ms of
-// latency and transitions of 1 s.
-func measureResources(o options, provider, providerDir string, n, p int) (resourceResult, error) {
+// an emulator at the API's documented limits (40 reads and 10 operations per second) with the
+// given latency and transitions of 1 s.
+func measureResources(o options, provider, providerDir string, latency time.Duration, n, p int) (resourceResult, error) {
 	ids := make([]string, n)
 	fleet := make([]emulator.Instance, n)
 	for i := range ids {
@@ -43,7 +40,7 @@ func measureResources(o options, provider, providerDir string, n, p int) (resour
 	emu := emulator.New(emulator.Config{
 		Keys:       map[string]string{secretID: secretKey},
 		Instances:  map[string][]emulator.Instance{region: fleet},
-		Latency:    resourceLatency,
+		Latency:    latency,
 		Operations: emulator.Operations{Duration: time.Second, Seed: 1},
 	})
 	endpoint, stop, err := serve(emu)
@@ -76,7 +73,7 @@ resource "qcloud_cvm_instance_state" "fleet" {
 	if _, err := w.run("apply", "-auto-approve", "-input=false", "-no-color", parallelism); err != nil {
 		return resourceResult{}, err
 	}
-	r := resourceResult{provider: provider, size: n, parallelism: p}
+	r := resourceResult{provider: provider, latency: latency, size: n, parallelism: p}
 	before := emu.Stats()
 	if r.refreshTime, err = w.run("plan", "-input=false", "-no-color", "-detailed-exitcode", parallelism); err != nil {
 		return resourceResult{}, err
@@ -99,10 +96,17 @@ resource "qcloud_cvm_instance_state" "fleet" {
 
 func reportResources(results []resourceResult) {
 	w := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(w, "provider\tresources\t-parallelism\trefresh reads\trefresh (plan)\tStopInstances\tchange reads\tchange (apply)\tthrottled\tresult\t")
+	fmt.Fprintln(w, "latency\tresources\t-parallelism\tprovider\trefresh reads\trefresh (plan)\tof before\tStopInstances\tchange reads\tchange (apply)\tof before\tthrottled\tresult\t")
 	for _, r := range results {
-		fmt.Fprintf(w, "%s\t%d\t%d\t%d\t%.1fs\t%d\t%d\t%.1fs\t%d\t%s\t\n", r.provider, r.size, r.parallelism,
-			r.refreshReads, r.refreshTime.Seconds(), r.changeStops, r.changeReads, r.changeTime.Seconds(), r.throttled, stoppedVerdict(r.allStopped))
+		planRatio, applyRatio := "", ""
+		for _, b := range results {
+			if b.provider == "before" && r.provider != "before" && b.latency == r.latency && b.size == r.size && b.parallelism == r.parallelism {
+				planRatio = fmt.Sprintf("%.2fx", r.refreshTime.Seconds()/b.refreshTime.Seconds())
+				applyRatio = fmt.Sprintf("%.2fx", r.changeTime.Seconds()/b.changeTime.Seconds())
+			}
+		}
+		fmt.Fprintf(w, "%s\t%d\t%d\t%s\t%d\t%.2fs\t%s\t%d\t%d\t%.1fs\t%s\t%d\t%s\t\n", r.latency, r.size, r.parallelism, r.provider,
+			r.refreshReads, r.refreshTime.Seconds(), planRatio, r.changeStops, r.changeReads, r.changeTime.Seconds(), applyRatio, r.throttled, stoppedVerdict(r.allStopped))
 	}
 	_ = w.Flush()
 }

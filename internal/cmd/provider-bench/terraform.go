@@ -84,15 +84,24 @@ func (w *workspace) remove() { _ = os.RemoveAll(w.dir) }
 
 // run runs terraform with args in the workspace and returns how long it took.
 func (w *workspace) run(args ...string) (time.Duration, error) {
+	d, _, err := w.runOutput(args...)
+	return d, err
+}
+
+// runOutput runs terraform with args in the workspace and returns how long it took and what it
+// printed.
+func (w *workspace) runOutput(args ...string) (time.Duration, string, error) {
 	cmd := exec.Command(w.terraform, args...)
 	cmd.Dir, cmd.Env = w.dir, w.env
 	var output bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &output, &output
 	start := time.Now()
-	if err := cmd.Run(); err != nil {
-		return 0, fmt.Errorf("terraform %s: %w\n%s", strings.Join(args, " "), err, output.String())
+	err := cmd.Run()
+	took := time.Since(start)
+	if err != nil {
+		return took, output.String(), fmt.Errorf("terraform %s: %w\n%s", strings.Join(args, " "), err, output.String())
 	}
-	return time.Since(start), nil
+	return took, output.String(), nil
 }
 
 // outputNumber is the output name of the workspace's state, a number.
