@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 )
 
@@ -64,4 +66,9 @@ func decodeParams(body []byte, params any) *apiError {
 		return &apiError{"UnknownParameter", fmt.Sprintf("The parameter %s is not recognized.", name)}
 	}
 	return &apiError{"InvalidParameter", "The request body is not valid: " + err.Error()}
+}
+
+// Actions are the names of the actions the emulator serves, sorted.
+func Actions() []string {
+	return slices.Sorted(maps.Keys(actions))
 }

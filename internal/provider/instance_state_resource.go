@@ -63,7 +63,8 @@ func (r *instanceStateResource) Schema(ctx context.Context, _ resource.SchemaReq
 			"waited for before it is acted on. An instance that no longer exists is removed from the state with a " +
 			"warning. The resource never creates or terminates an instance, and destroying it leaves the instance " +
 			"as it is. To change hundreds of instances at once, the actions `qcloud_cvm_start_instances` and " +
-			"`qcloud_cvm_stop_instances` batch them 100 per call; each of these resources makes its own calls.",
+			"`qcloud_cvm_stop_instances` batch them 100 per call; these resources share their calls when they are paced: " +
+			"reads and operations that wait for their turn at the same time go as one call of up to 100 instances.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				Computed:            true,

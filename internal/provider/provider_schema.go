@@ -138,11 +138,11 @@ func (p *qcloudProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 			},
 			"rate_limit": schema.Float64Attribute{
 				Optional: true,
-				MarkdownDescription: "The most requests per second of each API action, shared by everything this provider " +
-					"configuration does. Each action is paced at the lower of this and its documented limit (40 per second for " +
+				MarkdownDescription: "The most requests per second of each API action in each region, shared by everything " +
+					"this provider configuration does. Each action is paced in each region at the lower of this and its documented limit (40 per second for " +
 					"`DescribeInstancesStatus` and `DescribeInstances`, 10 for `StartInstances`, `StopInstances` and " +
 					"`RebootInstances`), which is also the default. The limits hold per account and region, for every client: " +
-					"when the API answers `RequestLimitExceeded`, the action's pace drops and then climbs back towards this " +
+					"when the API answers `RequestLimitExceeded`, the action's pace in that region drops and then climbs back towards this " +
 					"limit, so that runs sharing the account settle near their share on their own.",
 				Validators: []validator.Float64{float64validator.AtLeast(0), float64validator.NoneOf(0)},
 			},

@@ -38,13 +38,15 @@ func run(args []string) error {
 		return err
 	}
 	cfg := emulator.Config{
-		Fleets:     o.fleets,
-		Seed:       o.seed,
-		RateLimit:  o.rateLimit,
-		Latency:    o.latency,
-		Faults:     o.faults,
-		Operations: o.ops,
-		Prepaid:    strings.FieldsFunc(o.prepaid, func(r rune) bool { return r == ',' }),
+		Fleets:                 o.fleets,
+		Seed:                   o.seed,
+		RateLimit:              o.rateLimit,
+		RateLimitAcrossRegions: o.rateLimitAcrossRegions,
+		DeniedActions:          o.denied,
+		Latency:                o.latency,
+		Faults:                 o.faults,
+		Operations:             o.ops,
+		Prepaid:                strings.FieldsFunc(o.prepaid, func(r rune) bool { return r == ',' }),
 	}
 	o.keys.config(&cfg)
 	emu := emulator.New(cfg)

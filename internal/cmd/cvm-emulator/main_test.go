@@ -6,6 +6,7 @@ import (
 	"flag"
 	"io"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -82,6 +83,21 @@ func TestHelpShowsEveryGroupWithAnExampleThatRuns(t *testing.T) {
 	}
 	if _, err := parseOptions([]string{"-seed", "3", "ap-guangzhou=10"}, io.Discard); err == nil || !strings.Contains(err.Error(), `unexpected argument "ap-guangzhou=10"`) {
 		t.Errorf("a stray argument gave %v", err)
+	}
+}
+
+// TestLimitFlagsReachTheEmulator: -deny and -rate-limit-across-regions are set as given, and a
+// -deny of an action the emulator does not serve is refused with the actions it does.
+func TestLimitFlagsReachTheEmulator(t *testing.T) {
+	t.Parallel()
+	o, err := parseOptions([]string{"-deny", "StopInstances", "-deny", "DescribeInstances", "-rate-limit-across-regions"}, io.Discard)
+	if err != nil || !slices.Equal(o.denied, []string{"StopInstances", "DescribeInstances"}) || !o.rateLimitAcrossRegions {
+		t.Fatalf("got %v, %+v", err, o)
+	}
+	_, err = parseOptions([]string{"-deny", "StopInstance"}, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "-deny StopInstance: the emulator serves no such action; it serves ") ||
+		!strings.Contains(err.Error(), "StopInstances") {
+		t.Fatalf("a -deny of an unknown action gave %v", err)
 	}
 }
 

@@ -21,11 +21,14 @@ type options struct {
 	changes   transitionsFlag
 	seed      uint64
 	rateLimit float64
-	latency   time.Duration
-	faults    emulator.Faults
-	ops       emulator.Operations
-	prepaid   string
-	keys      keyOptions
+	// rateLimitAcrossRegions makes each action's limit one for all regions together.
+	rateLimitAcrossRegions bool
+	denied                 listFlag
+	latency                time.Duration
+	faults                 emulator.Faults
+	ops                    emulator.Operations
+	prepaid                string
+	keys                   keyOptions
 }
 
 // flagGroup is a part of the -help page: the flags for one thing, and a command line using them.
@@ -47,8 +50,8 @@ var flagGroups = []flagGroup{
 		"cvm-emulator -instance ap-guangzhou:ins-web00005=PENDING -transition ap-guangzhou:ins-web00005=RUNNING@10s -transition ap-guangzhou:ins-web00006=LAUNCH_FAILED@5s",
 		[]string{"transition"}},
 	{"Limits and faults: the API's rate limits, latency, and failures injected at random",
-		"cvm-emulator -rate-limit 20 -latency 150ms -throttle 0.05 -internal-error 0.01 -drop 0.01 -churn 0.1",
-		[]string{"rate-limit", "latency", "throttle", "internal-error", "drop", "churn", "fault-seed"}},
+		"cvm-emulator -rate-limit 20 -latency 150ms -throttle 0.05 -internal-error 0.01 -drop 0.01 -churn 0.1 -deny StopInstances",
+		[]string{"rate-limit", "rate-limit-across-regions", "latency", "throttle", "internal-error", "drop", "churn", "fault-seed", "deny"}},
 	{"Operations: how StartInstances, StopInstances and RebootInstances are carried out",
 		"cvm-emulator -operation-time 10s -operation-jitter 5s -operation-failures 0.1",
 		[]string{"operation-time", "operation-jitter", "operation-failures", "operation-seed"}},
@@ -77,6 +80,11 @@ func parseOptions(args []string, output io.Writer) (options, error) {
 	if fs.NArg() > 0 {
 		return o, fmt.Errorf("unexpected argument %q: every setting is a flag (cvm-emulator -help lists them)", fs.Arg(0))
 	}
+	for _, action := range o.denied {
+		if !slices.Contains(emulator.Actions(), action) {
+			return o, fmt.Errorf("-deny %s: the emulator serves no such action; it serves %s", action, strings.Join(emulator.Actions(), ", "))
+		}
+	}
 	return o, nil
 }
 
@@ -94,7 +102,9 @@ func (o *options) flagSet(output io.Writer) *flag.FlagSet {
 	fs.Var(&o.changes, "transition", "a change the emulator makes on its own a while after it starts, as `region:ins-xxxxxxxx=STATE@10s`; "+
 		"an instance that does not exist yet appears then, and the STATE "+terminated+" removes the instance (repeatable)")
 	fs.Uint64Var(&o.seed, "seed", 1, "seed of the generated fleets")
-	fs.Float64Var(&o.rateLimit, "rate-limit", 0, "requests per second of every action before RequestLimitExceeded; 0 for each action's documented limit (40 Describe*, 10 Start/Stop/RebootInstances), negative for none")
+	fs.Float64Var(&o.rateLimit, "rate-limit", 0, "requests per second of every action in each region before RequestLimitExceeded; 0 for each action's documented limit (40 Describe*, 10 Start/Stop/RebootInstances), negative for none")
+	fs.BoolVar(&o.rateLimitAcrossRegions, "rate-limit-across-regions", false, "one limit of each action for all regions together, rather than one per region")
+	fs.Var(&o.denied, "deny", "an `action` refused to every caller with UnauthorizedOperation, as to a sub-account without the permission (repeatable)")
 	fs.DurationVar(&o.latency, "latency", 0, "latency added to every answer")
 	fs.Float64Var(&o.faults.Throttle, "throttle", 0, "`fraction` of calls answered RequestLimitExceeded")
 	fs.Float64Var(&o.faults.InternalError, "internal-error", 0, "`fraction` of calls answered InternalError")
