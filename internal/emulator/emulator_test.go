@@ -355,6 +355,37 @@ func TestRateLimit(t *testing.T) {
 	}
 }
 
+// TestRateLimitIsPerRegion: a region whose limit is spent leaves another region's calls
+// untouched, unless the limits span regions; a denied action is refused after the limit applies.
+func TestRateLimitIsPerRegion(t *testing.T) {
+	t.Parallel()
+	for _, across := range []bool{false, true} {
+		clock := emulator.NewClock(time.Now())
+		_, srv := start(t, emulator.Config{RateLimit: 2, RateLimitAcrossRegions: across, Now: clock.Now, DeniedActions: []string{"StopInstances"}})
+		here, there := client(t, srv, secretID, secretKey, nil), client(t, srv, secretID, secretKey, nil)
+		there.Init("ap-shanghai")
+		for range 2 {
+			if _, err := firstPage(here); err != nil {
+				t.Fatal(err)
+			}
+		}
+		_, err := firstPage(there)
+		switch {
+		case !across && err != nil:
+			t.Fatalf("with a limit per region, ap-shanghai's call after ap-guangzhou's were spent got %v", err)
+		case across && err == nil:
+			t.Fatal("with one limit across regions, ap-shanghai's call after ap-guangzhou's were spent was answered")
+		case across:
+			wantCode(t, err, "RequestLimitExceeded")
+		}
+		clock.Advance(time.Second)
+		req := cvmapi.NewStopInstancesRequest()
+		req.InstanceIds = common.StringPtrs([]string{"ins-00000001"})
+		_, err = here.StopInstances(req)
+		wantCode(t, err, "UnauthorizedOperation")
+	}
+}
+
 func TestSeededFleets(t *testing.T) {
 	t.Parallel()
 	cfg := emulator.Config{Fleets: map[string]int{region: 50, "ap-shanghai": 20}, Seed: 3}
