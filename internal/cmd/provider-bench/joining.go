@@ -25,6 +25,18 @@ type joiningResult struct {
 	outcome  string
 }
 
+// oneIDEach is a configuration of a data source of one ID for each of var.ids.
+const oneIDEach = `
+variable "ids" {
+  type = list(string)
+}
+
+data "qcloud_cvm_instances_status" "one" {
+  count        = length(var.ids)
+  instance_ids = [var.ids[count.index]]
+}
+`
+
 // The cases of the joining benchmark.
 const (
 	fiveRegionsSize = 10000
@@ -59,16 +71,7 @@ func runJoining(o options) {
 // measureOneIDEach applies n data sources of one ID each, at Terraform's default -parallelism.
 func measureOneIDEach(o options, b build, latency time.Duration, n int) (joiningResult, error) {
 	r := joiningResult{provider: b.name, latency: latency, name: fmt.Sprintf("%d %s of one ID", n, plural(n, "data source", "data sources"))}
-	config := `
-variable "ids" {
-  type = list(string)
-}
-
-data "qcloud_cvm_instances_status" "one" {
-  count        = length(var.ids)
-  instance_ids = [var.ids[count.index]]
-}
-
+	config := oneIDEach + `
 output "count" {
   value = length(flatten(data.qcloud_cvm_instances_status.one[*].instances))
 }
@@ -141,16 +144,7 @@ func measureRefusal(o options, b build) (joiningResult, error) {
 	for _, inst := range emu.Fleet(region) {
 		ids = append(ids, inst.ID)
 	}
-	config := `
-variable "ids" {
-  type = list(string)
-}
-
-data "qcloud_cvm_instances_status" "one" {
-  count        = length(var.ids)
-  instance_ids = [var.ids[count.index]]
-}
-`
+	config := oneIDEach
 	endpoint, stop, err := serve(emu)
 	if err != nil {
 		return r, err
