@@ -2,6 +2,7 @@ package provider
 
 import (
 	"fmt"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -359,14 +360,17 @@ func TestAccCVMInstanceStateResource_destroyLeavesInstance(t *testing.T) {
 // in one apply at -parallelism=100. The resources' reads, stops and polls join: each instance is
 // stopped once, in calls that carry many, and the shared pace keeps every action within its
 // limit, so the emulator throttles no call; the plan that follows refreshes the 200 in a few
-// reads and shows no change. terraform-plugin-testing cannot read the state of a for_each, so the
+// reads and shows no change. Calls join only while they wait for their turn, so the provider's
+// pace is 4 per second: the resources that come during a turn's 250 ms join, however fast the
+// machine hands them over. terraform-plugin-testing cannot read the state of a for_each, so the
 // test drives the CLI.
 func TestAccCVMInstanceStateResource_fleet(t *testing.T) {
 	t.Parallel()
 	c := newCLI(t)
 	emu, srv := startEmulator(t, emulator.Config{Operations: emulator.Operations{Duration: 300 * time.Millisecond, Jitter: 200 * time.Millisecond, Seed: 3}})
 	ids := putInstances(t, emu, "fleet", 200, "RUNNING")
-	dir := workDir(t, srv, fmt.Sprintf(`
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "main.tf"), acctest.RequiredProviders+providerBlock(srv, acctest.Arg("rate_limit", 4))+fmt.Sprintf(`
 resource "qcloud_cvm_instance_state" "fleet" {
   for_each      = toset(%s)
   instance_id   = each.value
