@@ -36,8 +36,8 @@ type pacer struct {
 	now func() time.Time
 
 	mu sync.Mutex
-	// burst is the most tokens the bucket holds; tokens is what it held at filled.
-	burst  float64
+	// tokens is what the bucket held at filled, at most one: a burst of one, so that the answers
+	// of requests paced apart reach Terraform apart.
 	tokens float64
 	filled time.Time
 	// line are the requests waiting for their turn, in the order they came; the first of them
@@ -57,10 +57,10 @@ type pacer struct {
 }
 
 func newPacer(limit float64, now func() time.Time) *pacer {
-	return &pacer{limit: limit, now: now, burst: 1, tokens: 1, filled: now()}
+	return &pacer{limit: limit, now: now, tokens: 1, filled: now()}
 }
 
-// waiter is one request in the pace's line; first is signalled when it becomes the first.
+// waiter is one request in the pace's line; first is signaled when it becomes the first.
 type waiter struct {
 	first chan struct{}
 }
@@ -97,7 +97,7 @@ func (p *pacer) wait(ctx context.Context, deadline func() (time.Time, bool)) (tu
 			p.leave(w)
 			return turn{}, ctx.Err()
 		}
-		t, until, ok := p.take(w)
+		t, until, ok := p.take()
 		if ok {
 			return t, nil
 		}
@@ -123,9 +123,9 @@ func outlasts(deadline func() (time.Time, bool), d time.Duration) bool {
 	return ok && time.Until(end) < d
 }
 
-// take gives w, the first waiter, its turn if the bucket holds a token; otherwise it says how long
+// take gives the first waiter its turn if the bucket holds a token; otherwise it says how long
 // the bucket needs to fill.
-func (p *pacer) take(w *waiter) (turn, time.Duration, bool) {
+func (p *pacer) take() (turn, time.Duration, bool) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	now := p.now()
@@ -164,7 +164,7 @@ func (p *pacer) fill(now time.Time) {
 	if !now.After(p.filled) {
 		return
 	}
-	p.tokens = min(p.burst, p.tokens+p.between(p.filled, now))
+	p.tokens = min(1, p.tokens+p.between(p.filled, now))
 	p.filled = now
 }
 
