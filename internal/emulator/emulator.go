@@ -101,7 +101,7 @@ type Emulator struct {
 	fleets map[string]*fleet
 	// limiters are the rate limits, by action and region (by action alone across regions).
 	limiters     map[limitKey]*rate.Limiter
-	limitOf      func(action string) float64
+	rateLimit    float64 // Config.RateLimit
 	limitRegions bool
 	denied       map[string]bool
 	faults       Faults
@@ -181,7 +181,7 @@ func New(cfg Config) *Emulator {
 			panic("emulator: " + err.Error())
 		}
 	}
-	e.limitOf = func(action string) float64 { return cmp.Or(cfg.RateLimit, actions[action].rateLimit) }
+	e.rateLimit = cfg.RateLimit
 	for _, action := range cfg.DeniedActions {
 		e.denied[action] = true
 	}
@@ -371,7 +371,7 @@ func (e *Emulator) limiter(action, region string) *rate.Limiter {
 	}
 	l, ok := e.limiters[k]
 	if !ok {
-		if limit := e.limitOf(action); limit < 0 {
+		if limit := cmp.Or(e.rateLimit, actions[action].rateLimit); limit < 0 {
 			l = rate.NewLimiter(rate.Inf, 0)
 		} else {
 			l = rate.NewLimiter(rate.Limit(limit), int(math.Ceil(limit)))
