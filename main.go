@@ -29,6 +29,14 @@ func main() {
 	var debugger bool
 	flag.BoolVar(&debugger, "debug", false, "run the provider with support for debuggers like delve: it prints a TF_REATTACH_PROVIDERS value to use with Terraform")
 	flag.Parse()
+	// A provider under a debugger writes its logs where the developer reads them, at every level.
+	if !debugger {
+		for name, level := range keptLogLevels(os.Getenv) {
+			if err := os.Setenv(name, level); err != nil {
+				log.Fatal(err)
+			}
+		}
+	}
 
 	err := providerserver.Serve(context.Background(), provider.New(version, os.Getenv), providerserver.ServeOpts{
 		Address: "registry.terraform.io/qcloudlabs/qcloud",

@@ -47,9 +47,9 @@ func TestJoinedCallLivesUntilItsLastCallersDeadline(t *testing.T) {
 	held := newHeldTransport()
 	emu, c, clock := setupPaced(t, emulator.Config{}, func(c *cvm.Config) { c.Transport = held; c.MaxRetries = 0 })
 	ids := instances(t, emu, "dline", 3, "RUNNING")
-	go func() { _, _ = c.StatusesByID(context.Background(), region, ids[:1]) }() // the bucket's token
-	<-held.arrived
-	held.release <- struct{}{}
+	emptyThePace(t, func(int) error {
+		return passThrough(held, func() error { _, err := c.StatusesByID(context.Background(), region, ids[:1]); return err })
+	})
 
 	first := time.Now().Add(time.Second)
 	deadlines := []time.Time{first, first.Add(time.Second)}
@@ -84,9 +84,9 @@ func TestCallerThatLeavesAfterItsCallWentIsToldItWasSent(t *testing.T) {
 	held := newHeldTransport()
 	emu, c, clock := setupPaced(t, emulator.Config{}, func(c *cvm.Config) { c.Transport = held })
 	ids := instances(t, emu, "sentx", 3, "RUNNING")
-	go func() { _, _ = c.StatusesByID(context.Background(), region, ids[:1]) }()
-	<-held.arrived
-	held.release <- struct{}{}
+	lone := emptyThePace(t, func(int) error {
+		return passThrough(held, func() error { _, err := c.StatusesByID(context.Background(), region, ids[:1]); return err })
+	})
 
 	leaving, leave := context.WithCancel(context.Background())
 	left := make(chan error, 1)
@@ -108,8 +108,8 @@ func TestCallerThatLeavesAfterItsCallWentIsToldItWasSent(t *testing.T) {
 	if stayedErr != nil || len(stayed.Statuses) != 1 || stayed.Statuses[0].ID != ids[2] {
 		t.Fatalf("the reader that stayed got %v, %v", stayed, stayedErr)
 	}
-	if got := idsPerCall(emu, "DescribeInstancesStatus"); !slices.Equal(got, []int{1, 2}) {
-		t.Fatalf("the calls carried %v IDs, want [1 2]", got)
+	if got, want := idsPerCall(emu, "DescribeInstancesStatus"), append(lone, 2); !slices.Equal(got, want) {
+		t.Fatalf("the calls carried %v IDs, want %v", got, want)
 	}
 }
 
@@ -124,9 +124,7 @@ func TestNoHoldAfterAThrottledJoinedCall(t *testing.T) {
 	})
 	ids := instances(t, emu, "holdx", 4, "RUNNING")
 	ctx := context.Background()
-	if _, err := c.StatusesByID(ctx, region, ids[:1]); err != nil {
-		t.Fatal(err)
-	}
+	lone := emptyThePace(t, func(int) error { _, err := c.StatusesByID(ctx, region, ids[:1]); return err })
 	emu.SetFaults(emulator.Faults{Throttle: 1})
 	wg := together(3, func(i int) {
 		if _, err := c.StatusesByID(ctx, region, ids[i:i+1]); err != nil {
@@ -147,8 +145,8 @@ func TestNoHoldAfterAThrottledJoinedCall(t *testing.T) {
 	if _, err := c.StatusesByID(ctx, region, ids[3:4]); err != nil {
 		t.Fatal(err)
 	}
-	if got := idsPerCall(emu, "DescribeInstancesStatus"); !slices.Equal(got, []int{1, 3, 1}) {
-		t.Fatalf("the calls carried %v IDs, want [1 3 1]: the lone read, the throttled call's retry, then a read alone", got)
+	if got, want := idsPerCall(emu, "DescribeInstancesStatus"), append(lone, 3, 1); !slices.Equal(got, want) {
+		t.Fatalf("the calls carried %v IDs, want %v: the lone reads, the throttled call's retry, then a read alone", got, want)
 	}
 }
 
@@ -167,4 +165,14 @@ func TestLoneCallsGoAtOnce(t *testing.T) {
 	if got := idsPerCall(emu, "DescribeInstancesStatus"); !slices.Equal(got, []int{1, 1, 1, 1, 1}) {
 		t.Fatalf("the calls carried %v IDs, want five lone calls", got)
 	}
+}
+
+// passThrough runs call, which sends one request through held, lets that request through and
+// returns call's error.
+func passThrough(held *heldTransport, call func() error) error {
+	errs := make(chan error, 1)
+	go func() { errs <- call() }()
+	<-held.arrived
+	held.release <- struct{}{}
+	return <-errs
 }

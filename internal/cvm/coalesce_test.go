@@ -24,6 +24,19 @@ func setupPaced(t *testing.T, cfg emulator.Config, tune ...func(*cvm.Config)) (*
 	return emu, c, clock
 }
 
+// emptyThePace spends the tokens of the pace of read's action with lone calls of read, on a
+// clock that stands still, so that the calls that follow wait for their turn; it returns the IDs
+// those calls carried.
+func emptyThePace(t *testing.T, read func(i int) error) []int {
+	t.Helper()
+	for i := range cvm.PaceBurst {
+		if err := read(i); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return slices.Repeat([]int{1}, cvm.PaceBurst)
+}
+
 // awaitJoining blocks until n callers wait for the turn of action's calls.
 func awaitJoining(t *testing.T, c *cvm.Client, action string, n int) {
 	t.Helper()
@@ -59,10 +72,8 @@ func TestReadsByIDThatWaitTogetherGoAsOneCall(t *testing.T) {
 		ids[i], states[inst.ID] = inst.ID, inst.State
 	}
 	ctx := context.Background()
-	// The clock holds still: this read goes on the pace's first token, joining nothing.
-	if _, err := c.StatusesByID(ctx, region, ids[:1]); err != nil {
-		t.Fatal(err)
-	}
+	// The clock holds still: these reads go on the pace's tokens, joining nothing.
+	lone := emptyThePace(t, func(int) error { _, err := c.StatusesByID(ctx, region, ids[:1]); return err })
 
 	results := make([]cvm.Result, 50)
 	errs := make([]error, 50)
@@ -79,8 +90,8 @@ func TestReadsByIDThatWaitTogetherGoAsOneCall(t *testing.T) {
 			t.Fatalf("reader %d got %v, %v (missing %v), want %v", i, errs[i], result.Statuses, result.Missing, want)
 		}
 	}
-	if got := idsPerCall(emu, "DescribeInstancesStatus"); !slices.Equal(got, []int{1, 51}) {
-		t.Fatalf("the calls carried %v IDs, want [1 51]: the lone read, then the 50 readers' 51 instances", got)
+	if got, want := idsPerCall(emu, "DescribeInstancesStatus"), append(lone, 51); !slices.Equal(got, want) {
+		t.Fatalf("the calls carried %v IDs, want %v: the lone reads, then the 50 readers' 51 instances", got, want)
 	}
 
 	sizes := []int{60, 60, 40}
@@ -97,7 +108,7 @@ func TestReadsByIDThatWaitTogetherGoAsOneCall(t *testing.T) {
 	if err := errors.Join(errs[:3]...); err != nil {
 		t.Fatal(err)
 	}
-	got := slices.Sorted(slices.Values(idsPerCall(emu, "DescribeInstancesStatus")[2:]))
+	got := slices.Sorted(slices.Values(idsPerCall(emu, "DescribeInstancesStatus")[len(lone)+1:]))
 	if !slices.Equal(got, []int{60, 100}) {
 		t.Fatalf("reads of 60, 60 and 40 instances went as calls of %v IDs, want one of 100 and one of 60", got)
 	}
@@ -108,9 +119,7 @@ func TestLookUpsThatWaitTogetherGoAsOneCall(t *testing.T) {
 	t.Parallel()
 	emu, c, clock := setupPaced(t, emulator.Config{})
 	ids := instances(t, emu, "looku", 11, "RUNNING")
-	if _, err := c.LatestOperations(context.Background(), region, ids[:1]); err != nil {
-		t.Fatal(err)
-	}
+	lone := emptyThePace(t, func(int) error { _, err := c.LatestOperations(context.Background(), region, ids[:1]); return err })
 	wg := together(10, func(i int) {
 		if _, err := c.LatestOperations(context.Background(), region, ids[i+1:i+2]); err != nil {
 			t.Error(err)
@@ -119,8 +128,8 @@ func TestLookUpsThatWaitTogetherGoAsOneCall(t *testing.T) {
 	awaitJoining(t, c, "DescribeInstances", 10)
 	clock.Advance(time.Second / emulator.DescribeRateLimit)
 	wg.Wait()
-	if got := idsPerCall(emu, "DescribeInstances"); !slices.Equal(got, []int{1, 10}) {
-		t.Fatalf("the look-ups went as calls of %v IDs, want [1 10]", got)
+	if got, want := idsPerCall(emu, "DescribeInstances"), append(lone, 10); !slices.Equal(got, want) {
+		t.Fatalf("the look-ups went as calls of %v IDs, want %v", got, want)
 	}
 }
 
@@ -132,9 +141,7 @@ func TestCallerThatLeavesIsNotSent(t *testing.T) {
 	emu, c, clock := setupPaced(t, emulator.Config{})
 	ids := instances(t, emu, "leave", 5, "RUNNING")
 	ctx := context.Background()
-	if _, err := c.StatusesByID(ctx, region, ids[:1]); err != nil {
-		t.Fatal(err)
-	}
+	lone := emptyThePace(t, func(int) error { _, err := c.StatusesByID(ctx, region, ids[:1]); return err })
 	leaving, leave := context.WithCancel(ctx)
 	errs := make([]error, 3)
 	wg := together(3, func(i int) {
@@ -157,8 +164,8 @@ func TestCallerThatLeavesIsNotSent(t *testing.T) {
 	if errs[1] == nil || errs[1].Error() != says {
 		t.Fatalf("the reader that left got %v, want %q", errs[1], says)
 	}
-	if got := idsPerCall(emu, "DescribeInstancesStatus"); !slices.Equal(got, []int{1, 2}) {
-		t.Fatalf("the calls carried %v IDs, want [1 2]: the instance of the reader that left was not sent", got)
+	if got, want := idsPerCall(emu, "DescribeInstancesStatus"), append(lone, 2); !slices.Equal(got, want) {
+		t.Fatalf("the calls carried %v IDs, want %v: the instance of the reader that left was not sent", got, want)
 	}
 
 	alone, leaveAlone := context.WithCancel(ctx)
@@ -170,8 +177,8 @@ func TestCallerThatLeavesIsNotSent(t *testing.T) {
 	if _, err := c.StatusesByID(ctx, region, ids[:1]); err != nil || errs[0] == nil {
 		t.Fatalf("got %v and %v, want a read that works after the one that was canceled", err, errs[0])
 	}
-	if got := idsPerCall(emu, "DescribeInstancesStatus"); !slices.Equal(got, []int{1, 2, 1}) {
-		t.Fatalf("the calls carried %v IDs, want [1 2 1]: the call whose only reader left was not sent", got)
+	if got, want := idsPerCall(emu, "DescribeInstancesStatus"), append(lone, 2, 1); !slices.Equal(got, want) {
+		t.Fatalf("the calls carried %v IDs, want %v: the call whose only reader left was not sent", got, want)
 	}
 }
 
@@ -182,16 +189,14 @@ func TestCallerThatLeavesIsNotSent(t *testing.T) {
 func TestRefusedInstanceIsIsolated(t *testing.T) {
 	t.Parallel()
 	emu, c, clock := setupPaced(t, emulator.Config{})
-	ids := instances(t, emu, "isola", 11, "RUNNING")
+	ids := instances(t, emu, "isola", 11+cvm.PaceBurst, "RUNNING")
 	const busy = "OperationDenied.InstanceOperationInProgress"
 	if err := emu.Hold(region, ids[4], busy, time.Hour); err != nil {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
 	stop := cvm.Operation{Op: cvm.Stop, Region: region}
-	if _, err := c.SendOperation(ctx, stop, ids[:1]); err != nil {
-		t.Fatal(err)
-	}
+	lone := emptyThePace(t, func(i int) error { _, err := c.SendOperation(ctx, stop, ids[11+i:12+i]); return err })
 	requestIDs := make([]string, 10)
 	errs := make([]error, 10)
 	wg := together(10, func(i int) { requestIDs[i], errs[i] = c.SendOperation(ctx, stop, ids[i+1:i+2]) })
@@ -223,11 +228,12 @@ func TestRefusedInstanceIsIsolated(t *testing.T) {
 	}
 	calls := idsPerCall(emu, "StopInstances")
 	// The halves go at once, in any order.
-	if len(calls) < 3 || calls[1] != 10 || !slices.Contains(calls[2:], 1) || len(calls) > 2+2*4 {
-		t.Fatalf("the calls carried %v IDs, want the lone stop, the ten, then halves down to one, at most 4 halvings", calls)
+	n := len(lone)
+	if len(calls) < n+2 || calls[n] != 10 || !slices.Contains(calls[n+1:], 1) || len(calls) > n+1+2*4 {
+		t.Fatalf("the calls carried %v IDs, want the lone stops, the ten, then halves down to one, at most 4 halvings", calls)
 	}
-	if got := emu.Stats().Operated["StopInstances"]; got != 10 {
-		t.Fatalf("the emulator stopped %d instances, want 10: all but the busy one", got)
+	if got, want := emu.Stats().Operated["StopInstances"], len(lone)+9; got != want {
+		t.Fatalf("the emulator stopped %d instances, want %d: the lone stops' and all of the ten but the busy one", got, want)
 	}
 }
 
@@ -282,9 +288,7 @@ func TestRefusalOfEveryoneGoesToEveryCallerFromOneCall(t *testing.T) {
 		ids = append(ids, inst.ID)
 	}
 	ctx := context.Background()
-	if _, err := c.StatusesByID(ctx, region, ids[:1]); err != nil {
-		t.Fatal(err)
-	}
+	lone := emptyThePace(t, func(int) error { _, err := c.StatusesByID(ctx, region, ids[:1]); return err })
 	emu.Deny("DescribeInstancesStatus")
 	errs := make([]error, 16)
 	wg := together(16, func(i int) { _, errs[i] = c.StatusesByID(ctx, region, ids[i+1:i+2]) })
@@ -300,7 +304,7 @@ func TestRefusalOfEveryoneGoesToEveryCallerFromOneCall(t *testing.T) {
 		}
 		requestIDs[apiErr.RequestID] = true
 	}
-	if got := emu.Stats().Calls["DescribeInstancesStatus"]; got != 2 || len(requestIDs) != 1 {
-		t.Fatalf("%d calls with %d RequestIds, want 2: the lone read, then one refused call for all", got, len(requestIDs))
+	if got := emu.Stats().Calls["DescribeInstancesStatus"]; got != len(lone)+1 || len(requestIDs) != 1 {
+		t.Fatalf("%d calls with %d RequestIds, want %d: the lone reads, then one refused call for all", got, len(requestIDs), len(lone)+1)
 	}
 }

@@ -2,6 +2,9 @@ package cvm
 
 import "context"
 
+// PaceBurst is how many requests of an action in a region may go at once.
+const PaceBurst = paceBurst
+
 // Joining is how many callers wait in the calls of action in region that wait for their turn, so
 // that tests can let the calls go once every caller they started is in one.
 func (c *Client) Joining(action, region string) int {
