@@ -9,8 +9,8 @@ var providerLogVariables = []string{"TF_LOG_SDK", "TF_LOG_SDK_PROTO", "TF_LOG_SD
 // the level TF_LOG_PROVIDER names or, without it, TF_LOG, and drops every line when neither is
 // set, unless TF_TEMP_LOG_PATH asks it to keep them all. terraform-plugin-go does not know that
 // level, and its loggers write at TRACE unless told otherwise: each RPC's lines were encoded as
-// JSON here and parsed by Terraform, only to be dropped (a quarter of the CPU of a plan of 300
-// resources, measured with perf). A user who sets any of providerLogVariables chose the levels,
+// JSON here and parsed by Terraform, only to be dropped: a fifth of the CPU of a plan of 300
+// resources (5.2 s instead of 6.5 s). A user who sets any of providerLogVariables chose the levels,
 // and none is changed; so is one who set TF_TEMP_LOG_PATH.
 func keptLogLevels(getenv func(string) string) map[string]string {
 	if getenv("TF_TEMP_LOG_PATH") != "" {
