@@ -179,6 +179,55 @@ func TestPaceServesWaitersInTheOrderTheyCame(t *testing.T) {
 	}
 }
 
+// TestPaceLetsItsBurstGoAtOnceThenOnePerInterval: on a clock that stands still, a full bucket
+// lets paceBurst requests go at once and the next waits for the clock to move on by an interval;
+// a throttled answer empties the bucket, so that the next request waits for the cut pace.
+func TestPaceLetsItsBurstGoAtOnceThenOnePerInterval(t *testing.T) {
+	t.Parallel()
+	var mu sync.Mutex
+	now := time.Unix(1_700_000_000, 0)
+	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	advance := func(d time.Duration) { mu.Lock(); defer mu.Unlock(); now = now.Add(d) }
+	p := newPacer(40, clock)
+	emptyBucket(t, p) // paceBurst requests, at once: the clock has not moved
+	went := make(chan turn, 1)
+	go func() {
+		tr, err := p.wait(context.Background(), noDeadline)
+		if err != nil {
+			t.Error(err)
+		}
+		went <- tr
+	}()
+	for inLine(p) != 1 {
+		time.Sleep(time.Millisecond)
+	}
+	advance(time.Second / 40)
+	last := <-went
+	if last.ticket != paceBurst+1 {
+		t.Fatalf("ticket %d went after one interval, want %d", last.ticket, paceBurst+1)
+	}
+
+	advance(time.Second) // the bucket is full again
+	p.slowDown(last.ticket)
+	go func() {
+		tr, err := p.wait(context.Background(), noDeadline)
+		if err != nil {
+			t.Error(err)
+		}
+		went <- tr
+	}()
+	for inLine(p) != 1 {
+		time.Sleep(time.Millisecond)
+	}
+	select {
+	case tr := <-went:
+		t.Fatalf("ticket %d went at once after a throttled answer, want a wait for the cut pace", tr.ticket)
+	case <-time.After(20 * time.Millisecond):
+	}
+	advance(time.Duration(float64(time.Second) / p.rateAt(clock())))
+	<-went
+}
+
 // TestPaceWaitThatWouldOutlastTheDeadlineIsNotBegun: behind 39 waiters at 40 per second, a
 // request whose deadline is half a second away fails at once with DeadlineExceeded, and spends no
 // token; one whose deadline is two seconds away waits in line.
