@@ -108,7 +108,7 @@ func TestCallerThatLeavesAfterItsCallWentIsToldItWasSent(t *testing.T) {
 	if stayedErr != nil || len(stayed.Statuses) != 1 || stayed.Statuses[0].ID != ids[2] {
 		t.Fatalf("the reader that stayed got %v, %v", stayed, stayedErr)
 	}
-	if got, want := idsPerCall(emu, "DescribeInstancesStatus"), append(lone, 2); !slices.Equal(got, want) {
+	if got, want := idsPerCall(emu, "DescribeInstancesStatus"), slices.Concat(lone, []int{2}); !slices.Equal(got, want) {
 		t.Fatalf("the calls carried %v IDs, want %v", got, want)
 	}
 }
@@ -145,7 +145,7 @@ func TestNoHoldAfterAThrottledJoinedCall(t *testing.T) {
 	if _, err := c.StatusesByID(ctx, region, ids[3:4]); err != nil {
 		t.Fatal(err)
 	}
-	if got, want := idsPerCall(emu, "DescribeInstancesStatus"), append(lone, 3, 1); !slices.Equal(got, want) {
+	if got, want := idsPerCall(emu, "DescribeInstancesStatus"), slices.Concat(lone, []int{3, 1}); !slices.Equal(got, want) {
 		t.Fatalf("the calls carried %v IDs, want %v: the lone reads, the throttled call's retry, then a read alone", got, want)
 	}
 }

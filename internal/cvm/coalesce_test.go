@@ -90,7 +90,7 @@ func TestReadsByIDThatWaitTogetherGoAsOneCall(t *testing.T) {
 			t.Fatalf("reader %d got %v, %v (missing %v), want %v", i, errs[i], result.Statuses, result.Missing, want)
 		}
 	}
-	if got, want := idsPerCall(emu, "DescribeInstancesStatus"), append(lone, 51); !slices.Equal(got, want) {
+	if got, want := idsPerCall(emu, "DescribeInstancesStatus"), slices.Concat(lone, []int{51}); !slices.Equal(got, want) {
 		t.Fatalf("the calls carried %v IDs, want %v: the lone reads, then the 50 readers' 51 instances", got, want)
 	}
 
@@ -128,7 +128,7 @@ func TestLookUpsThatWaitTogetherGoAsOneCall(t *testing.T) {
 	awaitJoining(t, c, "DescribeInstances", 10)
 	clock.Advance(time.Second / emulator.DescribeRateLimit)
 	wg.Wait()
-	if got, want := idsPerCall(emu, "DescribeInstances"), append(lone, 10); !slices.Equal(got, want) {
+	if got, want := idsPerCall(emu, "DescribeInstances"), slices.Concat(lone, []int{10}); !slices.Equal(got, want) {
 		t.Fatalf("the look-ups went as calls of %v IDs, want %v", got, want)
 	}
 }
@@ -164,7 +164,7 @@ func TestCallerThatLeavesIsNotSent(t *testing.T) {
 	if errs[1] == nil || errs[1].Error() != says {
 		t.Fatalf("the reader that left got %v, want %q", errs[1], says)
 	}
-	if got, want := idsPerCall(emu, "DescribeInstancesStatus"), append(lone, 2); !slices.Equal(got, want) {
+	if got, want := idsPerCall(emu, "DescribeInstancesStatus"), slices.Concat(lone, []int{2}); !slices.Equal(got, want) {
 		t.Fatalf("the calls carried %v IDs, want %v: the instance of the reader that left was not sent", got, want)
 	}
 
@@ -177,7 +177,7 @@ func TestCallerThatLeavesIsNotSent(t *testing.T) {
 	if _, err := c.StatusesByID(ctx, region, ids[:1]); err != nil || errs[0] == nil {
 		t.Fatalf("got %v and %v, want a read that works after the one that was canceled", err, errs[0])
 	}
-	if got, want := idsPerCall(emu, "DescribeInstancesStatus"), append(lone, 2, 1); !slices.Equal(got, want) {
+	if got, want := idsPerCall(emu, "DescribeInstancesStatus"), slices.Concat(lone, []int{2, 1}); !slices.Equal(got, want) {
 		t.Fatalf("the calls carried %v IDs, want %v: the call whose only reader left was not sent", got, want)
 	}
 }
