@@ -37,10 +37,15 @@ func emptyThePace(t *testing.T, read func(i int) error) []int {
 	return slices.Repeat([]int{1}, cvm.PaceBurst)
 }
 
-// awaitJoining blocks until n callers wait for the turn of action's calls.
+// awaitJoining blocks until n callers wait for the turn of action's calls. Callers join within
+// milliseconds; a minute without them is a test that would otherwise hang, and fails instead.
 func awaitJoining(t *testing.T, c *cvm.Client, action string, n int) {
 	t.Helper()
+	giveUp := time.Now().Add(time.Minute)
 	for c.Joining(action, region) != n {
+		if time.Now().After(giveUp) {
+			t.Fatalf("%d callers wait in %s calls after a minute, want %d", c.Joining(action, region), action, n)
+		}
 		time.Sleep(time.Millisecond)
 	}
 }
