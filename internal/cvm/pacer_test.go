@@ -190,17 +190,22 @@ func TestPaceLetsItsBurstGoAtOnceThenOnePerInterval(t *testing.T) {
 	advance := func(d time.Duration) { mu.Lock(); defer mu.Unlock(); now = now.Add(d) }
 	p := newPacer(40, clock)
 	emptyBucket(t, p) // paceBurst requests, at once: the clock has not moved
-	went := make(chan turn, 1)
-	go func() {
-		tr, err := p.wait(context.Background(), noDeadline)
-		if err != nil {
-			t.Error(err)
+	// queue starts a request, waits until it is in line, and returns where its turn arrives.
+	queue := func() <-chan turn {
+		went := make(chan turn, 1)
+		go func() {
+			tr, err := p.wait(context.Background(), noDeadline)
+			if err != nil {
+				t.Error(err)
+			}
+			went <- tr
+		}()
+		for inLine(p) != 1 {
+			time.Sleep(time.Millisecond)
 		}
-		went <- tr
-	}()
-	for inLine(p) != 1 {
-		time.Sleep(time.Millisecond)
+		return went
 	}
+	went := queue()
 	advance(time.Second / 40)
 	last := <-went
 	if last.ticket != paceBurst+1 {
@@ -209,16 +214,7 @@ func TestPaceLetsItsBurstGoAtOnceThenOnePerInterval(t *testing.T) {
 
 	advance(time.Second) // the bucket is full again
 	p.slowDown(last.ticket)
-	go func() {
-		tr, err := p.wait(context.Background(), noDeadline)
-		if err != nil {
-			t.Error(err)
-		}
-		went <- tr
-	}()
-	for inLine(p) != 1 {
-		time.Sleep(time.Millisecond)
-	}
+	went = queue()
 	select {
 	case tr := <-went:
 		t.Fatalf("ticket %d went at once after a throttled answer, want a wait for the cut pace", tr.ticket)
