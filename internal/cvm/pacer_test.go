@@ -139,10 +139,7 @@ func noDeadline() (time.Time, bool) { return time.Time{}, false }
 // in the order they came, and a waiter that leaves the line gives its place to the next.
 func TestPaceServesWaitersInTheOrderTheyCame(t *testing.T) {
 	t.Parallel()
-	var mu sync.Mutex
-	now := time.Unix(1_700_000_000, 0)
-	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
-	advance := func(d time.Duration) { mu.Lock(); defer mu.Unlock(); now = now.Add(d) }
+	clock, advance := handClock()
 	p := newPacer(40, clock)
 	emptyBucket(t, p)
 	order := make(chan int, 5)
@@ -184,10 +181,7 @@ func TestPaceServesWaitersInTheOrderTheyCame(t *testing.T) {
 // a throttled answer empties the bucket, so that the next request waits for the cut pace.
 func TestPaceLetsItsBurstGoAtOnceThenOnePerInterval(t *testing.T) {
 	t.Parallel()
-	var mu sync.Mutex
-	now := time.Unix(1_700_000_000, 0)
-	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
-	advance := func(d time.Duration) { mu.Lock(); defer mu.Unlock(); now = now.Add(d) }
+	clock, advance := handClock()
 	p := newPacer(40, clock)
 	emptyBucket(t, p) // paceBurst requests, at once: the clock has not moved
 	// queue starts a request, waits until it is in line, and returns where its turn arrives.
@@ -275,6 +269,15 @@ func TestEachRegionHasAPaceOfItsOwn(t *testing.T) {
 	if c.pace(describeInstances, "ap-guangzhou") == throttled {
 		t.Fatal("two actions share a pace")
 	}
+}
+
+// handClock is a clock that stands still until advance moves it, safe for concurrent use.
+func handClock() (clock func() time.Time, advance func(time.Duration)) {
+	var mu sync.Mutex
+	now := time.Unix(1_700_000_000, 0)
+	clock = func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	advance = func(d time.Duration) { mu.Lock(); defer mu.Unlock(); now = now.Add(d) }
+	return clock, advance
 }
 
 // emptyBucket takes the tokens the bucket holds, on a clock that stands still.
