@@ -58,6 +58,9 @@ func call[T any](ctx context.Context, c *Client, r request, send sendFunc[T]) (T
 		var requestID string
 		answer, requestID, err = sendOnce(ctx, c, r, send)
 		r.record.end(err)
+		if throttled(err) { // at once, for every request of the action, whether or not this one is retried
+			pace.slowDown(t.ticket)
+		}
 		fields := map[string]any{
 			"action": r.action, "region": r.region, "request": r.name, "attempt": attempt, "pace_per_second": t.perSecond,
 			"duration_ms": time.Since(start).Milliseconds(), "request_id": requestID, "error": errorText(err),
@@ -76,9 +79,6 @@ func call[T any](ctx context.Context, c *Client, r request, send sendFunc[T]) (T
 			return zero, newError(ctx, r, attempt, previous, false)
 		case ctx.Err() != nil || !retryable(err) || c.cfg.MaxRetries == 0 || failures > c.cfg.MaxRetries:
 			return zero, newError(ctx, r, attempt, err, false)
-		}
-		if throttled(err) {
-			pace.slowDown(t.ticket)
 		}
 		if !sleep(ctx, backoff(attempt)) {
 			return zero, newError(ctx, r, attempt, err, true)
