@@ -58,7 +58,8 @@ func call[T any](ctx context.Context, c *Client, r request, send sendFunc[T]) (T
 		var requestID string
 		answer, requestID, err = sendOnce(ctx, c, r, send)
 		r.record.end(err)
-		if throttled(err) { // at once, for every request of the action, whether or not this one is retried
+		if throttled(err) {
+			// At once, for every request of the action, whether or not this one is retried.
 			pace.slowDown(t.ticket)
 		}
 		fields := map[string]any{
