@@ -77,7 +77,7 @@ type Client struct {
 	// operations and of DescribeInstances that wait for their turn at the same time.
 	statuses   *coalescer[page]
 	operations *coalescer[string]
-	lookups    *coalescer[[]*cvmapi.Instance]
+	lookups    *coalescer[page]
 
 	mu sync.Mutex
 	// signers holds, per region, the SDK client that signs with the keys most recently obtained.
@@ -131,7 +131,7 @@ func NewClient(cfg Config) (*Client, error) {
 	c := &Client{cfg: cfg, limits: limits, signers: map[string]signer{}, paces: map[paceKey]*pacer{}}
 	c.statuses = newCoalescer(c, c.callStatuses, pageOf)
 	c.operations = newCoalescer(c, c.callOperation, sameRequestID)
-	c.lookups = newCoalescer(c, c.callLookUp, instancesOf)
+	c.lookups = newCoalescer(c, c.callLookUp, pageOf)
 	return c, nil
 }
 

@@ -18,58 +18,33 @@ type LatestOperation struct {
 // latestOperations returns the latest operation of each of ids that has one, by ID, in
 // ceil(k/100) DescribeInstances calls, joined with other look-ups of the region.
 func (c *Client) latestOperations(ctx context.Context, region string, ids []string) (map[string]LatestOperation, error) {
-	batches := batchIDs(uniqueIDs(ids), pageSize)
-	answers, err := fetchAll(ctx, c, describeInstances, len(batches), func(ctx context.Context, i int) ([]*cvmapi.Instance, error) {
-		r := request{action: describeInstances, region: region, name: batchName(batches, i), logFields: map[string]any{"ids": len(batches[i])}}
-		return c.lookups.call(ctx, joinKey{action: describeInstances, region: region}, r, batches[i])
-	})
+	found, err := c.DetailsByID(ctx, region, ids)
 	if err != nil {
 		return nil, err
 	}
 	latest := map[string]LatestOperation{}
-	for _, set := range answers {
-		for _, inst := range set {
-			if inst == nil || inst.InstanceId == nil || deref(inst.LatestOperation) == "" {
-				continue
-			}
-			latest[*inst.InstanceId] = LatestOperation{
-				Action:    *inst.LatestOperation,
-				State:     deref(inst.LatestOperationState),
-				RequestID: deref(inst.LatestOperationRequestId),
-				ErrorMsg:  deref(inst.LatestOperationErrorMsg),
-			}
+	for _, s := range found.Statuses {
+		if s.Details.Latest.Action != "" {
+			latest[s.ID] = s.Details.Latest
 		}
 	}
 	return latest, nil
 }
 
-// callLookUp sends one DescribeInstances request for ids through the request pipeline as r names it.
-func (c *Client) callLookUp(ctx context.Context, _ joinKey, r request, ids []string) ([]*cvmapi.Instance, error) {
-	return call(ctx, c, r, func(ctx context.Context, sdk *cvmapi.Client) ([]*cvmapi.Instance, string, error) {
+// callLookUp sends one DescribeInstances request for ids through the request pipeline as r names
+// it, and checks the answer as a page of DescribeInstancesStatus is checked.
+func (c *Client) callLookUp(ctx context.Context, _ joinKey, r request, ids []string) (page, error) {
+	q := query{region: r.region, ids: ids, name: r.name}
+	return c.describePage(ctx, r, q, func(ctx context.Context, sdk *cvmapi.Client) (answer, error) {
 		req := cvmapi.NewDescribeInstancesRequest()
 		req.InstanceIds = ptrs(ids)
 		req.Limit = ptr(int64(pageSize))
 		resp, err := sdk.DescribeInstancesWithContext(ctx, req)
 		if err != nil {
-			return nil, "", err
+			return answer{}, err
 		}
-		if resp.Response == nil {
-			return nil, "", &MalformedResponseError{Reason: "the body has no Response object"}
-		}
-		return resp.Response.InstanceSet, deref(resp.Response.RequestId), nil
+		return instancesAnswer(resp.Response), nil
 	})
-}
-
-// instancesOf is the part of a DescribeInstances answer that concerns ids.
-func instancesOf(set []*cvmapi.Instance, ids []string) []*cvmapi.Instance {
-	asked := setOf(ids)
-	var mine []*cvmapi.Instance
-	for _, inst := range set {
-		if inst != nil && inst.InstanceId != nil && asked[*inst.InstanceId] {
-			mine = append(mine, inst)
-		}
-	}
-	return mine
 }
 
 // describeFiltered sends one page of a DescribeInstances request with filters through the request
@@ -99,7 +74,7 @@ func instancesAnswer(resp *cvmapi.DescribeInstancesResponseParams) answer {
 	a := answer{requestID: deref(resp.RequestId), total: resp.TotalCount, entries: make([]entry, len(resp.InstanceSet))}
 	for i, inst := range resp.InstanceSet {
 		if inst != nil {
-			a.entries[i] = entry{id: inst.InstanceId, state: inst.InstanceState, name: inst.InstanceName}
+			a.entries[i] = entry{id: inst.InstanceId, state: inst.InstanceState, details: detailsOf(inst)}
 		}
 	}
 	return a

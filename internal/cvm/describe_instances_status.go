@@ -8,7 +8,7 @@ import (
 	cvmapi "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/cvm/v20170312"
 )
 
-// page is one checked answer of DescribeInstancesStatus.
+// page is one checked answer of DescribeInstancesStatus or DescribeInstances.
 type page struct {
 	total    int
 	statuses []Status
@@ -85,7 +85,8 @@ type answer struct {
 }
 
 type entry struct {
-	id, state, name *string
+	id, state *string
+	details   *Details // DescribeInstances only
 }
 
 func statusAnswer(resp *cvmapi.DescribeInstancesStatusResponseParams) answer {
@@ -138,7 +139,7 @@ func check(a answer, q query) (page, error) {
 			return malformed("entry %d (%s) has no InstanceState", i, *s.id)
 		}
 		seen[*s.id] = true
-		statuses[i] = Status{ID: *s.id, State: *s.state, Name: deref(s.name)}
+		statuses[i] = Status{ID: *s.id, State: *s.state, Details: s.details}
 	}
 	return page{total: total, statuses: statuses}, nil
 }

@@ -128,10 +128,11 @@ func (e *TooManyRequestsError) Error() string {
 		e.Requests, MaxSelectRequests, MaxFilterValues, strings.Join(split, ", "))
 }
 
-// Select returns the instances that s selects, sorted by ID, each once. Each request (see
-// requests) lists its matches 100 per page, the first page then the rest concurrently, with
-// the drift rules of ListStatuses; the requests run concurrently too. N matches of one request
-// cost max(1, ceil(N/100)) calls.
+// Select returns the instances that s selects, sorted by ID, each once, each with its Details.
+// Each request (see requests) lists its matches 100 per page, the first page then the rest
+// concurrently, with the drift rules of ListStatuses; the requests run concurrently too. N
+// matches of one request cost max(1, ceil(N/100)) calls. With no filters and no states, it lists
+// the whole region, as ListStatuses does, with the details.
 func (c *Client) Select(ctx context.Context, s Selection) (Result, error) {
 	requests, err := s.checkedRequests()
 	if err != nil {
@@ -166,7 +167,10 @@ func (c *Client) filteredListing(region string, requests [][]Filter, i int) (wha
 	for j, f := range requests[i] {
 		parts[j] = f.Name + " = [" + strings.Join(f.Values, ", ") + "]"
 	}
-	name := region + " with the filters " + strings.Join(parts, ", ")
+	name := region
+	if len(parts) > 0 {
+		name += " with the filters " + strings.Join(parts, ", ")
+	}
 	if len(requests) > 1 {
 		name += fmt.Sprintf(" (request %d of %d)", i+1, len(requests))
 	}

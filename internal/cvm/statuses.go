@@ -14,9 +14,9 @@ import (
 type Status struct {
 	ID    string
 	State string
-	// Name is the instance's name, when the read went through DescribeInstances (a Selection
-	// with filters); DescribeInstancesStatus does not say.
-	Name string
+	// Details are the instance's other attributes, when the read went through DescribeInstances
+	// (Select, DetailsByID); nil otherwise, as DescribeInstancesStatus does not say.
+	Details *Details
 }
 
 // Result is what a read found.
@@ -110,28 +110,40 @@ func listQuery(region string, offset int) query {
 }
 
 // StatusesByID returns the states of ids in the order given, each ID once, in ceil(k/100)
-// calls for k unique IDs (none for none), with the IDs the API did not return in Missing. Its
-// calls join those of other reads by ID in the region that wait for their turn at the same time.
+// DescribeInstancesStatus calls for k unique IDs (none for none), with the IDs the API did not
+// return in Missing. Its calls join those of other reads by ID in the region that wait for their
+// turn at the same time.
 func (c *Client) StatusesByID(ctx context.Context, region string, ids []string) (Result, error) {
+	return c.byID(ctx, c.statuses, describeInstancesStatus, region, ids)
+}
+
+// DetailsByID is StatusesByID through DescribeInstances: each status carries its Details, at the
+// same number of calls, joined with the other look-ups of the region.
+func (c *Client) DetailsByID(ctx context.Context, region string, ids []string) (Result, error) {
+	return c.byID(ctx, c.lookups, describeInstances, region, ids)
+}
+
+// byID reads ids 100 per call of action, through the coalescer that joins that action's calls.
+func (c *Client) byID(ctx context.Context, co *coalescer[page], action, region string, ids []string) (Result, error) {
 	unique := uniqueIDs(ids)
 	batches := batchIDs(unique, pageSize)
-	pages, err := fetchAll(ctx, c, describeInstancesStatus, len(batches), func(ctx context.Context, i int) (page, error) {
-		r := request{action: describeInstancesStatus, region: region, name: batchName(batches, i)}
-		return c.statuses.call(ctx, joinKey{action: describeInstancesStatus, region: region}, r, batches[i])
+	pages, err := fetchAll(ctx, c, action, len(batches), func(ctx context.Context, i int) (page, error) {
+		r := request{action: action, region: region, name: batchName(batches, i), logFields: map[string]any{"ids": len(batches[i])}}
+		return co.call(ctx, joinKey{action: action, region: region}, r, batches[i])
 	})
 	if err != nil {
 		return Result{}, err
 	}
-	states := make(map[string]string, len(unique))
+	found := make(map[string]Status, len(unique))
 	for _, p := range pages {
 		for _, s := range p.statuses {
-			states[s.ID] = s.State
+			found[s.ID] = s
 		}
 	}
-	result := Result{Statuses: make([]Status, 0, len(states)), Missing: []string{}}
+	result := Result{Statuses: make([]Status, 0, len(found)), Missing: []string{}}
 	for _, id := range unique {
-		if state, ok := states[id]; ok {
-			result.Statuses = append(result.Statuses, Status{ID: id, State: state})
+		if s, ok := found[id]; ok {
+			result.Statuses = append(result.Statuses, s)
 		} else {
 			result.Missing = append(result.Missing, id)
 		}

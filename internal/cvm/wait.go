@@ -18,6 +18,10 @@ type Wait struct {
 	States []string
 	// PollInterval is the pause between two polls.
 	PollInterval time.Duration
+	// Details, when set, polls through DescribeInstances (DetailsByID) rather than
+	// DescribeInstancesStatus, at the same number of calls, so that each instance is returned
+	// with its Details as seen when it reached a wanted state.
+	Details bool
 	// Progress, if set, is told after every poll how the wait stands.
 	Progress func(context.Context, WaitProgress)
 }
@@ -26,8 +30,8 @@ type Wait struct {
 type WaitProgress struct {
 	Poll    int
 	Elapsed time.Duration
-	// Calls are the DescribeInstancesStatus calls the wait has made, one per batch of up to 100
-	// IDs per poll; retries of a call are not counted.
+	// Calls are the calls the wait has made, one per batch of up to 100 IDs per poll; retries of a
+	// call are not counted.
 	Calls int
 	// Total is the number of instances waited for, Done how many of them are in a wanted state.
 	Total, Done int
@@ -49,37 +53,41 @@ func (c *Client) WaitForStates(ctx context.Context, w Wait) (Result, error) {
 	}
 	start := time.Now()
 	ids := uniqueIDs(w.IDs)
-	last := make(map[string]string, len(ids)) // the state each instance was last listed in
+	last := make(map[string]Status, len(ids)) // each instance as it was last listed
 	pending := ids
 	progress := WaitProgress{Total: len(ids), Pending: statusesOf(ids, last)}
+	read := c.StatusesByID
+	if w.Details {
+		read = c.DetailsByID
+	}
 	for len(pending) > 0 {
 		progress.Poll++
-		found, err := c.StatusesByID(ctx, w.Region, pending)
+		found, err := read(ctx, w.Region, pending)
 		progress.Calls += batchCount(len(pending))
 		progress.Elapsed = time.Since(start)
 		if err != nil {
 			return Result{}, w.interrupted(ctx, err, progress)
 		}
-		listed := make(map[string]string, len(found.Statuses))
+		listed := make(map[string]Status, len(found.Statuses))
 		for _, s := range found.Statuses {
-			listed[s.ID] = s.State
+			listed[s.ID] = s
 		}
 		var next []string
 		var stuck []Status
 		for _, id := range pending {
-			state, ok := listed[id]
+			s, ok := listed[id]
 			_, seen := last[id]
 			switch {
-			case ok && slices.Contains(w.States, state):
-			case ok && isDeadEnd(state):
-				stuck = append(stuck, Status{ID: id, State: state})
+			case ok && slices.Contains(w.States, s.State):
+			case ok && isDeadEnd(s.State):
+				stuck = append(stuck, Status{ID: id, State: s.State})
 			case !ok && seen:
 				stuck = append(stuck, Status{ID: id})
 			default:
 				next = append(next, id)
 			}
 			if ok {
-				last[id] = state
+				last[id] = s
 			}
 		}
 		pending = next
@@ -108,10 +116,12 @@ func (w Wait) interrupted(ctx context.Context, err error, progress WaitProgress)
 	return &WaitError{Wait: w, Progress: progress, TimedOut: !canceled(ctx), Canceled: canceled(ctx), Err: err}
 }
 
-func statusesOf(ids []string, states map[string]string) []Status {
+// statusesOf are ids as last lists them, in order; an ID not listed yet has no state.
+func statusesOf(ids []string, last map[string]Status) []Status {
 	statuses := make([]Status, len(ids))
 	for i, id := range ids {
-		statuses[i] = Status{ID: id, State: states[id]}
+		statuses[i] = last[id]
+		statuses[i].ID = id
 	}
 	return statuses
 }

@@ -189,14 +189,14 @@ func New(cfg Config) *Emulator {
 }
 
 // Fleet returns a copy of the region's instances as of now, in the API's listing order (creation
-// order).
+// order), each as DescribeInstances describes it.
 func (e *Emulator) Fleet(region string) []Instance {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	instances := e.fleet(region).instances
 	fleet := make([]Instance, len(instances))
 	for i, inst := range instances {
-		fleet[i] = inst.clone()
+		fleet[i] = e.charged(inst.clone())
 	}
 	return fleet
 }

@@ -39,6 +39,9 @@ type Instance struct {
 	DedicatedClusterID string // the CDC it runs in, if any
 	UUID               string
 	CreatedTime        time.Time
+	// ExpiredTime is when a prepaid instance's term ends: a month after its creation unless
+	// given; zero for the others.
+	ExpiredTime time.Time
 }
 
 // clone is a copy of inst that shares nothing with it.

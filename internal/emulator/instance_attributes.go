@@ -163,6 +163,9 @@ func merge(cur, change Instance) Instance {
 	if !change.CreatedTime.IsZero() {
 		cur.CreatedTime = change.CreatedTime
 	}
+	if !change.ExpiredTime.IsZero() {
+		cur.ExpiredTime = change.ExpiredTime
+	}
 	for _, list := range []struct{ to, from *[]string }{
 		{&cur.PrivateIPs, &change.PrivateIPs}, {&cur.PublicIPs, &change.PublicIPs},
 		{&cur.IPv6s, &change.IPv6s}, {&cur.SecurityGroupIDs, &change.SecurityGroupIDs},

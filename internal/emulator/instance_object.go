@@ -186,7 +186,9 @@ func (inst Instance) object(latest *LatestOperation) instanceObject {
 	}
 	if inst.ChargeType == "PREPAID" {
 		o.RenewFlag = "NOTIFY_AND_MANUAL_RENEW"
-		o.ExpiredTime = inst.CreatedTime.AddDate(0, 1, 0).UTC().Format(time.RFC3339)
+	}
+	if !inst.ExpiredTime.IsZero() {
+		o.ExpiredTime = inst.ExpiredTime.UTC().Format(time.RFC3339)
 	}
 	if latest != nil {
 		o.LatestOperation, o.LatestOperationState = latest.Action, latest.State

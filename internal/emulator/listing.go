@@ -74,10 +74,14 @@ func (e *Emulator) page(region string, ids []string, filters []filter, offset, l
 	return page, total
 }
 
-// charged is inst with the charge type the emulator's Config.Prepaid gives it; e.mu is held.
+// charged is inst with the charge type the emulator's Config.Prepaid gives it and, when prepaid,
+// the end of its term (a month after its creation unless it was given); e.mu is held.
 func (e *Emulator) charged(inst Instance) Instance {
 	if e.prepaid[inst.ID] {
 		inst.ChargeType = "PREPAID"
+	}
+	if inst.ChargeType == "PREPAID" && inst.ExpiredTime.IsZero() {
+		inst.ExpiredTime = inst.CreatedTime.AddDate(0, 1, 0)
 	}
 	return inst
 }

@@ -144,8 +144,8 @@ func (l *instanceStateListResource) List(ctx context.Context, req list.ListReque
 func listResult(ctx context.Context, req list.ListRequest, region string, s cvm.Status) list.ListResult {
 	result := req.NewListResult(ctx)
 	result.DisplayName = s.ID + " (" + s.State + ")"
-	if s.Name != "" {
-		result.DisplayName = s.Name + " (" + s.ID + ", " + s.State + ")"
+	if s.Details != nil && s.Details.Name != "" {
+		result.DisplayName = s.Details.Name + " (" + s.ID + ", " + s.State + ")"
 	}
 	id := instanceStateIdentity{InstanceID: types.StringValue(s.ID), Region: types.StringValue(region)}
 	result.Diagnostics.Append(result.Identity.Set(ctx, id)...)

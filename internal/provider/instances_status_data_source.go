@@ -47,7 +47,9 @@ type instancesStatusModel struct {
 	Region         types.String   `tfsdk:"region"`
 	Timeouts       timeouts.Value `tfsdk:"timeouts"`
 	WaitFor        *waitForModel  `tfsdk:"wait_for"`
+	Details        types.Bool     `tfsdk:"details"`
 	Instances      types.List     `tfsdk:"instances"`
+	InstancesByID  types.Map      `tfsdk:"instances_by_id"`
 	States         types.Map      `tfsdk:"states"`
 	MissingIDs     types.List     `tfsdk:"missing_ids"`
 	StateCounts    types.Map      `tfsdk:"state_counts"`
@@ -147,23 +149,26 @@ func (d *instancesStatusDataSource) Schema(ctx context.Context, _ datasource.Sch
 				},
 				Validators: []validator.Object{objectvalidator.AlsoRequires(path.MatchRoot("instance_ids"))},
 			},
+			"details": schema.BoolAttribute{
+				Optional: true,
+				MarkdownDescription: "Fill each instance's other attributes (`name`, `zone`, `private_ips`, `tags`, ...) on reads " +
+					"by `instance_ids` or of the whole region, by reading through `DescribeInstances` instead of " +
+					"`DescribeInstancesStatus`, at the same number of calls (100 instances per call; a `wait_for` polls " +
+					"through it too). Without it they are null on those reads, which then carry only states. Reads with " +
+					"`tags` or `filters` go through `DescribeInstances` and fill them always, so `details = false` " +
+					"conflicts with them.",
+			},
 			"instances": schema.ListNestedAttribute{
 				Computed: true,
 				MarkdownDescription: "The instances found: in the order of `instance_ids` when it is set, otherwise sorted " +
 					"by ID.",
-				NestedObject: schema.NestedAttributeObject{
-					Attributes: map[string]schema.Attribute{
-						"id": schema.StringAttribute{
-							Computed:            true,
-							MarkdownDescription: "The instance ID.",
-						},
-						"state": schema.StringAttribute{
-							Computed: true,
-							MarkdownDescription: "The instance state as the API reports it, such as `RUNNING` or `STOPPED`. " +
-								"A state the API adds later is passed through as it is.",
-						},
-					},
-				},
+				NestedObject: schema.NestedAttributeObject{Attributes: instanceAttributes()},
+			},
+			"instances_by_id": schema.MapNestedAttribute{
+				Computed: true,
+				MarkdownDescription: "The same instances as `instances`, by ID, for lookups such as " +
+					"`instances_by_id[\"ins-r8hr2upy\"].private_ips[0]`.",
+				NestedObject: schema.NestedAttributeObject{Attributes: instanceAttributes()},
 			},
 			"states": schema.MapAttribute{
 				ElementType:         types.StringType,
@@ -194,6 +199,21 @@ func (d *instancesStatusDataSource) Configure(_ context.Context, req datasource.
 
 func (d *instancesStatusDataSource) ValidateConfig(ctx context.Context, req datasource.ValidateConfigRequest, resp *datasource.ValidateConfigResponse) {
 	resp.Diagnostics.Append(validateSelection(ctx, req.Config, &types.Set{})...)
+	var details types.Bool
+	var tags, filters types.Map
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("details"), &details)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("tags"), &tags)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("filters"), &filters)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	// No framework validator conflicts on a value (false) rather than on being set.
+	selects := func(m types.Map) bool { return m.IsUnknown() || len(m.Elements()) > 0 }
+	if !details.IsNull() && !details.IsUnknown() && !details.ValueBool() && (selects(tags) || selects(filters)) {
+		resp.Diagnostics.AddAttributeError(path.Root("details"), "details = false conflicts with tags and filters",
+			"A read with tags or filters goes through DescribeInstances, whose answer holds every instance's attributes, "+
+				"so they are always filled. Remove details, or set it to true.")
+	}
 }
 
 func (d *instancesStatusDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
@@ -227,10 +247,11 @@ func (d *instancesStatusDataSource) Read(ctx context.Context, req datasource.Rea
 			return
 		}
 	}
+	details := model.Details.ValueBool()
 	var result cvm.Result
 	var err error
 	switch {
-	case len(filters) > 0:
+	case len(filters) > 0 || (details && model.InstanceIDs.IsNull()):
 		result, err = d.data.client.Select(ctx, cvm.Selection{Region: region, Filters: filters, States: keep})
 	case model.InstanceIDs.IsNull():
 		result, err = d.data.client.ListStatuses(ctx, region)
@@ -240,15 +261,19 @@ func (d *instancesStatusDataSource) Read(ctx context.Context, req datasource.Rea
 		if resp.Diagnostics.HasError() {
 			return
 		}
-		if model.WaitFor == nil {
-			result, err = d.data.client.StatusesByID(ctx, region, ids)
-		} else {
+		switch {
+		case model.WaitFor != nil:
 			wait, diags := waitOf(ctx, model.WaitFor, region, ids)
 			resp.Diagnostics.Append(diags...)
 			if resp.Diagnostics.HasError() {
 				return
 			}
+			wait.Details = details
 			result, err = d.data.client.WaitForStates(ctx, wait)
+		case details:
+			result, err = d.data.client.DetailsByID(ctx, region, ids)
+		default:
+			result, err = d.data.client.StatusesByID(ctx, region, ids)
 		}
 	}
 	if err != nil {
@@ -286,11 +311,9 @@ func filterStates(statuses []cvm.Status, keep []string) []cvm.Status {
 	return kept
 }
 
-// instanceObjectType is the type of an element of `instances`.
-var instanceObjectType = tftypes.Object{AttributeTypes: map[string]tftypes.Type{"id": tftypes.String, "state": tftypes.String}}
-
 // stateValue is the data source's state: the configuration as given, with the computed
-// attributes built directly as tftypes values. The framework's conversion from a model struct
+// attributes built directly as tftypes values, each instance's object and state once, shared by
+// `instances`, `instances_by_id` and `states`. The framework's conversion from a model struct
 // allocates several times as much per instance, which matters for regions of tens of thousands
 // of instances (BenchmarkStateValue; the README's performance section has the figures).
 func stateValue(config tftypes.Value, statuses []cvm.Status, missing []string) (tftypes.Value, error) {
@@ -301,25 +324,26 @@ func stateValue(config tftypes.Value, statuses []cvm.Status, missing []string) (
 	// As hands out the configuration's own map, which must stay as it is.
 	attrs := maps.Clone(configAttrs)
 	instances := make([]tftypes.Value, len(statuses))
+	byID := make(map[string]tftypes.Value, len(statuses))
 	states := make(map[string]tftypes.Value, len(statuses))
+	counts := map[string]int{}
 	for i, s := range statuses {
 		state := tftypes.NewValue(tftypes.String, s.State)
-		instances[i] = tftypes.NewValue(instanceObjectType, map[string]tftypes.Value{"id": tftypes.NewValue(tftypes.String, s.ID), "state": state})
+		instances[i] = instanceValue(s, state)
+		byID[s.ID] = instances[i]
 		states[s.ID] = state
+		counts[s.State]++
 	}
 	missingValues := make([]tftypes.Value, len(missing))
 	for i, id := range missing {
 		missingValues[i] = tftypes.NewValue(tftypes.String, id)
-	}
-	counts := map[string]int{}
-	for _, s := range statuses {
-		counts[s.State]++
 	}
 	countValues := make(map[string]tftypes.Value, len(counts))
 	for state, n := range counts {
 		countValues[state] = tftypes.NewValue(tftypes.Number, n)
 	}
 	attrs["instances"] = tftypes.NewValue(tftypes.List{ElementType: instanceObjectType}, instances)
+	attrs["instances_by_id"] = tftypes.NewValue(tftypes.Map{ElementType: instanceObjectType}, byID)
 	attrs["states"] = tftypes.NewValue(tftypes.Map{ElementType: tftypes.String}, states)
 	attrs["missing_ids"] = tftypes.NewValue(tftypes.List{ElementType: tftypes.String}, missingValues)
 	attrs["state_counts"] = tftypes.NewValue(tftypes.Map{ElementType: tftypes.Number}, countValues)
