@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -13,12 +14,12 @@ import (
 )
 
 // selected is the region's fleet as Select must return what keep holds for: sorted by ID, each
-// with its name.
+// with its details.
 func selected(emu *emulator.Emulator, keep func(emulator.Instance) bool) []cvm.Status {
 	var want []cvm.Status
 	for _, inst := range emu.Fleet(region) {
 		if keep(inst) {
-			want = append(want, cvm.Status{ID: inst.ID, State: inst.State, Name: inst.Name})
+			want = append(want, described(emu, inst))
 		}
 	}
 	slices.SortFunc(want, func(a, b cvm.Status) int { return strings.Compare(a.ID, b.ID) })
@@ -46,7 +47,7 @@ func TestSelectByTagsFiltersAndStates(t *testing.T) {
 	want := selected(emu, func(i emulator.Instance) bool {
 		return i.Tags["env"] == "dev" && slices.Contains(zones, i.Zone) && (i.State == "RUNNING" || i.State == "STOPPED")
 	})
-	if len(want) == 0 || !slices.Equal(got, want) {
+	if len(want) == 0 || !reflect.DeepEqual(got, want) {
 		t.Fatalf("selected %v, want %v", got, want)
 	}
 	// One request: three filters, none over 5 values, fewer than 100 matches.
@@ -74,7 +75,7 @@ func TestSelectSplitsFilterValues(t *testing.T) {
 	want := selected(emu, func(i emulator.Instance) bool {
 		return slices.ContainsFunc(names, func(n string) bool { return strings.Contains(i.Name, n) })
 	})
-	if !slices.Equal(got, want) {
+	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("selected %v, want %v", got, want)
 	}
 	// The last request matches every instance of a role, more than 100 of 300: two pages.
@@ -90,7 +91,7 @@ func TestSelectPagesAtTheFloor(t *testing.T) {
 	emu, c := setup(t, emulator.Config{Fleets: map[string]int{region: 2500}, Seed: 33})
 	got := selectOK(t, c, cvm.Selection{Region: region, Filters: map[string][]string{"tag-key": {"env"}}})
 	want := selected(emu, func(i emulator.Instance) bool { _, ok := i.Tags["env"]; return ok })
-	if len(want) < 1000 || !slices.Equal(got, want) {
+	if len(want) < 1000 || !reflect.DeepEqual(got, want) {
 		t.Fatalf("selected %d instances, want the %d tagged with env (at least 1,000)", len(got), len(want))
 	}
 	if calls := emu.Calls("DescribeInstances"); calls != (len(want)+99)/100 {
@@ -220,10 +221,10 @@ func TestFindWithFiltersStopsAtTheLimit(t *testing.T) {
 	var want []cvm.Status
 	for _, inst := range emu.Fleet(region) {
 		if inst.Tags["env"] == "prod" && inst.State == "RUNNING" && len(want) < 150 {
-			want = append(want, cvm.Status{ID: inst.ID, State: inst.State, Name: inst.Name})
+			want = append(want, described(emu, inst))
 		}
 	}
-	if len(want) != 150 || !slices.Equal(got, want) {
+	if len(want) != 150 || !reflect.DeepEqual(got, want) {
 		t.Fatalf("found %d, want the first 150 running prod instances in listing order", len(got))
 	}
 	if calls := emu.Calls("DescribeInstances"); calls != 2 {

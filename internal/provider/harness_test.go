@@ -180,16 +180,72 @@ func providerBlockWithoutKeys(srv *httptest.Server, extra ...string) string {
 	return acctest.ProviderBlock(append([]string{acctest.HTTP, acctest.Endpoints(endpointOf(srv))}, extra...)...)
 }
 
-// expectInstances is the value of `instances` for these instances, in this order.
+// expectInstances is the value of `instances` for these instances, in this order, read without
+// details: every attribute but id and state is null.
 func expectInstances(instances []emulator.Instance) knownvalue.Check {
 	checks := make([]knownvalue.Check, len(instances))
 	for i, inst := range instances {
-		checks[i] = knownvalue.ObjectExact(map[string]knownvalue.Check{
-			"id":    knownvalue.StringExact(inst.ID),
-			"state": knownvalue.StringExact(inst.State),
-		})
+		checks[i] = knownvalue.ObjectExact(instanceChecks(inst, nil))
 	}
 	return knownvalue.ListExact(checks)
+}
+
+// instanceChecks are the checks of every attribute of inst as `instances` holds it: with the
+// details that describe gives (emulator.Instance as DescribeInstances answers it), or with them
+// null when describe is nil.
+func instanceChecks(inst emulator.Instance, describe func(emulator.Instance) map[string]knownvalue.Check) map[string]knownvalue.Check {
+	checks := map[string]knownvalue.Check{"id": knownvalue.StringExact(inst.ID), "state": knownvalue.StringExact(inst.State)}
+	var details map[string]knownvalue.Check
+	if describe != nil {
+		details = describe(inst)
+	}
+	for _, name := range detailNames {
+		checks[name] = knownvalue.Null()
+		if check, ok := details[name]; ok {
+			checks[name] = check
+		}
+	}
+	return checks
+}
+
+// detailNames are the attributes of an instance besides id and state.
+var detailNames = []string{
+	"name", "zone", "instance_type", "cpu", "memory", "private_ips", "public_ips", "ipv6_addresses", "vpc_id",
+	"subnet_id", "security_group_ids", "project_id", "image_id", "os_name", "tags", "charge_type", "created_time",
+	"expired_time", "latest_operation", "latest_operation_state", "latest_operation_error_msg",
+}
+
+// describedBy gives the details of an instance as the emulator's fleet and record of operations
+// say DescribeInstances answers them: each attribute the instance has, the others null.
+func describedBy(emu *emulator.Emulator) func(emulator.Instance) map[string]knownvalue.Check {
+	return func(inst emulator.Instance) map[string]knownvalue.Check {
+		checks := map[string]knownvalue.Check{
+			"name": knownvalue.StringExact(inst.Name), "zone": knownvalue.StringExact(inst.Zone),
+			"instance_type": knownvalue.StringExact(inst.InstanceType), "cpu": knownvalue.Int64Exact(inst.CPU),
+			"memory": knownvalue.Int64Exact(inst.Memory), "private_ips": expectStrings(inst.PrivateIPs),
+			"public_ips": expectStrings(inst.PublicIPs), "ipv6_addresses": expectStrings(inst.IPv6s),
+			"vpc_id": knownvalue.StringExact(inst.VpcID), "subnet_id": knownvalue.StringExact(inst.SubnetID),
+			"security_group_ids": expectStrings(inst.SecurityGroupIDs), "project_id": knownvalue.Int64Exact(inst.ProjectID),
+			"image_id": knownvalue.StringExact(inst.ImageID), "os_name": knownvalue.StringExact(inst.OsName),
+			"charge_type": knownvalue.StringExact(inst.ChargeType), "created_time": knownvalue.StringExact(inst.CreatedTime.UTC().Format(time.RFC3339)),
+		}
+		tags := map[string]knownvalue.Check{}
+		for k, v := range inst.Tags {
+			tags[k] = knownvalue.StringExact(v)
+		}
+		checks["tags"] = knownvalue.MapExact(tags)
+		if !inst.ExpiredTime.IsZero() {
+			checks["expired_time"] = knownvalue.StringExact(inst.ExpiredTime.UTC().Format(time.RFC3339))
+		}
+		if latest, ok := emu.Latest(testRegion, inst.ID); ok {
+			checks["latest_operation"] = knownvalue.StringExact(latest.Action)
+			checks["latest_operation_state"] = knownvalue.StringExact(latest.State)
+			if latest.ErrorMsg != "" {
+				checks["latest_operation_error_msg"] = knownvalue.StringExact(latest.ErrorMsg)
+			}
+		}
+		return checks
+	}
 }
 
 // expectStates is the value of `states` for these instances.
@@ -325,9 +381,28 @@ func noOperations(t *testing.T, emu *emulator.Emulator) {
 
 const dataSource = "data.qcloud_cvm_instances_status.test"
 
+// expectRead checks the attributes of a read without details of these instances, in this order,
+// and of these missing IDs.
 func expectRead(instances []emulator.Instance, missing []string) []statecheck.StateCheck {
+	return expectReadOf(instances, nil, missing)
+}
+
+// expectDescribed checks the attributes of a read through DescribeInstances of these instances of
+// emu, in this order, each with every attribute of its details, and of these missing IDs.
+func expectDescribed(emu *emulator.Emulator, instances []emulator.Instance, missing []string) []statecheck.StateCheck {
+	return expectReadOf(instances, describedBy(emu), missing)
+}
+
+func expectReadOf(instances []emulator.Instance, describe func(emulator.Instance) map[string]knownvalue.Check, missing []string) []statecheck.StateCheck {
+	list := make([]knownvalue.Check, len(instances))
+	byID := make(map[string]knownvalue.Check, len(instances))
+	for i, inst := range instances {
+		list[i] = knownvalue.ObjectExact(instanceChecks(inst, describe))
+		byID[inst.ID] = list[i]
+	}
 	return []statecheck.StateCheck{
-		statecheck.ExpectKnownValue(dataSource, tfjsonpath.New("instances"), expectInstances(instances)),
+		statecheck.ExpectKnownValue(dataSource, tfjsonpath.New("instances"), knownvalue.ListExact(list)),
+		statecheck.ExpectKnownValue(dataSource, tfjsonpath.New("instances_by_id"), knownvalue.MapExact(byID)),
 		statecheck.ExpectKnownValue(dataSource, tfjsonpath.New("states"), expectStates(instances)),
 		statecheck.ExpectKnownValue(dataSource, tfjsonpath.New("missing_ids"), expectStrings(missing)),
 		statecheck.ExpectKnownValue(dataSource, tfjsonpath.New("state_counts"), expectCounts(instances)),

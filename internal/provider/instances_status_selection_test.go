@@ -56,7 +56,7 @@ func TestAccCVMInstancesStatusDataSource_tagsFiltersAndStates(t *testing.T) {
 		Steps: []resource.TestStep{{
 			Config: providerBlock(srv) + selectionBlock(`tags = { env = "dev", role = "web" }`,
 				`filters = { zone = `+hclList(zones)+` }`, `instance_states = ["RUNNING", "STOPPED"]`),
-			ConfigStateChecks: expectRead(want, nil),
+			ConfigStateChecks: expectDescribed(emu, want, nil),
 			// Through DescribeInstances only; TestSelectByTagsFiltersAndStates (cvm) counts the one call.
 			Check: expectCallsPerRead(emu, 1),
 		}},
@@ -89,7 +89,7 @@ func TestAccCVMInstancesStatusDataSource_filterNames(t *testing.T) {
 		}
 		steps = append(steps, resource.TestStep{
 			Config:            providerBlock(srv) + selectionBlock(fmt.Sprintf("filters = { %q = [%q] }", tc.name, tc.value)),
-			ConfigStateChecks: expectRead(want, nil),
+			ConfigStateChecks: expectDescribed(emu, want, nil),
 		})
 	}
 	resource.ParallelTest(t, resource.TestCase{ProtoV6ProviderFactories: testProviders, Steps: steps})
@@ -111,7 +111,7 @@ func TestAccCVMInstancesStatusDataSource_manyValues(t *testing.T) {
 		ProtoV6ProviderFactories: testProviders,
 		Steps: []resource.TestStep{{
 			Config:            providerBlock(srv) + selectionBlock(`filters = { "instance-name" = `+hclList(names)+` }`),
-			ConfigStateChecks: expectRead(want, nil),
+			ConfigStateChecks: expectDescribed(emu, want, nil),
 			Check:             expectCallsPerRead(emu, 3),
 		}},
 	})
@@ -128,7 +128,7 @@ func TestAccCVMInstancesStatusDataSource_selectionPages(t *testing.T) {
 		ProtoV6ProviderFactories: testProviders,
 		Steps: []resource.TestStep{{
 			Config:            providerBlock(srv) + selectionBlock(`filters = { "tag-key" = ["env"] }`),
-			ConfigStateChecks: expectRead(tagged, nil),
+			ConfigStateChecks: expectDescribed(emu, tagged, nil),
 			Check:             expectCallsPerRead(emu, (len(tagged)+99)/100),
 		}},
 	})
