@@ -129,6 +129,35 @@ var examples = map[string]example{
 			run.expectOutput(t, "stopped_dev", want)
 		},
 	},
+	"data-sources/qcloud_cvm_instances_status/web-private-ips.tf": {
+		check: func(t *testing.T, _ *emulator.Emulator, run exampleRun) {
+			run.succeeded(t)
+			ips, byZone := []any{}, map[string]any{}
+			for _, inst := range sortedByID(run.before) {
+				if inst.Tags["role"] == "web" && inst.State == "RUNNING" {
+					for _, ip := range inst.PrivateIPs {
+						ips = append(ips, ip)
+					}
+					names, _ := byZone[inst.Zone].([]any)
+					byZone[inst.Zone] = append(names, inst.Name)
+				}
+			}
+			if len(ips) < 2 || len(byZone) < 2 {
+				t.Fatalf("the fleet has %d running web servers' addresses in %d zones, which shows little", len(ips), len(byZone))
+			}
+			run.expectOutput(t, "web_private_ips", ips)
+			run.expectOutput(t, "web_by_zone", byZone)
+		},
+	},
+	"data-sources/qcloud_cvm_instances_status/check-by-name.tf": {
+		instances: []emulator.Instance{
+			{ID: "ins-db000001", State: "RUNNING", Name: "orders-db"},
+			{ID: "ins-db000002", State: "STOPPED", Name: "billing-db"},
+			{ID: "ins-db000003", State: "STOPPING", Name: "search-db"},
+		},
+		warnings: []string{"Not running: billing-db (STOPPED), search-db (STOPPING)."},
+		check:    func(t *testing.T, _ *emulator.Emulator, run exampleRun) { run.succeeded(t) },
+	},
 	"data-sources/qcloud_cvm_instances_status/missing-ids.tf": {
 		seed:     map[string]string{"ins-web00001": "RUNNING"},
 		warnings: []string{"Terminated or unknown batch workers: ins-wrk00042."},
