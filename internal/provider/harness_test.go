@@ -13,7 +13,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -35,7 +34,7 @@ var testProviders = providersWithEnv(nil)
 func providersWithEnv(vars map[string]string) map[string]func() (tfprotov6.ProviderServer, error) {
 	return map[string]func() (tfprotov6.ProviderServer, error){
 		"qcloud": func() (tfprotov6.ProviderServer, error) {
-			return providerserver.NewProtocol6WithError(New("test", envOf(vars))())()
+			return NewServer("test", envOf(vars))()
 		},
 	}
 }

@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -15,10 +14,12 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-go/tftypes"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 
 	"github.com/qcloudlabs/terraform-provider-qcloud/internal/cvm"
 )
@@ -28,6 +29,9 @@ var (
 	_ datasource.DataSourceWithConfigure      = &instancesStatusDataSource{}
 	_ datasource.DataSourceWithValidateConfig = &instancesStatusDataSource{}
 )
+
+// instancesStatusTypeName is the data source's type name.
+const instancesStatusTypeName = "qcloud_cvm_instances_status"
 
 const (
 	defaultReadTimeout  = 10 * time.Minute
@@ -66,7 +70,7 @@ func NewInstancesStatusDataSource() datasource.DataSource {
 }
 
 func (d *instancesStatusDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_cvm_instances_status"
+	resp.TypeName = instancesStatusTypeName
 }
 
 func (d *instancesStatusDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
@@ -216,16 +220,34 @@ func (d *instancesStatusDataSource) ValidateConfig(ctx context.Context, req data
 	}
 }
 
+// Read serves the data source through the framework's server; the provider's protocolServer
+// serves its RPC with readState directly, which is where the work is.
 func (d *instancesStatusDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	var model instancesStatusModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &model)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	readTimeout, diags := model.Timeouts.Read(ctx, defaultReadTimeout)
+	state, diags := d.readState(ctx, req.Config)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
+	}
+	raw, err := state.Unmarshal(req.Config.Raw.Type())
+	if err != nil {
+		resp.Diagnostics.AddError("Unable to decode the state", err.Error())
+		return
+	}
+	resp.State.Raw = raw
+}
+
+// readState reads what config selects and returns the data source's state, encoded as the
+// protocol carries it (see encodeState), once every call succeeded: an error leaves nothing.
+func (d *instancesStatusDataSource) readState(ctx context.Context, config tfsdk.Config) (*tfprotov6.DynamicValue, diag.Diagnostics) {
+	var model instancesStatusModel
+	diags := config.Get(ctx, &model)
+	if diags.HasError() {
+		return nil, diags
+	}
+	readTimeout, timeoutDiags := model.Timeouts.Read(ctx, defaultReadTimeout)
+	diags.Append(timeoutDiags...)
+	if diags.HasError() {
+		return nil, diags
 	}
 	ctx, cancel := context.WithTimeout(ctx, readTimeout)
 	defer cancel()
@@ -234,17 +256,17 @@ func (d *instancesStatusDataSource) Read(ctx context.Context, req datasource.Rea
 	if !model.Region.IsNull() {
 		region = model.Region.ValueString()
 	}
-	filters, diags := selectionConfig{tags: model.Tags, filters: model.Filters}.apiFilters(ctx)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
+	filters, filterDiags := selectionConfig{tags: model.Tags, filters: model.Filters}.apiFilters(ctx)
+	diags.Append(filterDiags...)
+	if diags.HasError() {
+		return nil, diags
 	}
 	var keep []string
 	if !model.InstanceStates.IsNull() {
 		keep = []string{}
-		resp.Diagnostics.Append(model.InstanceStates.ElementsAs(ctx, &keep, false)...)
-		if resp.Diagnostics.HasError() {
-			return
+		diags.Append(model.InstanceStates.ElementsAs(ctx, &keep, false)...)
+		if diags.HasError() {
+			return nil, diags
 		}
 	}
 	details := model.Details.ValueBool()
@@ -257,16 +279,16 @@ func (d *instancesStatusDataSource) Read(ctx context.Context, req datasource.Rea
 		result, err = d.data.client.ListStatuses(ctx, region)
 	default:
 		var ids []string
-		resp.Diagnostics.Append(model.InstanceIDs.ElementsAs(ctx, &ids, false)...)
-		if resp.Diagnostics.HasError() {
-			return
+		diags.Append(model.InstanceIDs.ElementsAs(ctx, &ids, false)...)
+		if diags.HasError() {
+			return nil, diags
 		}
 		switch {
 		case model.WaitFor != nil:
-			wait, diags := waitOf(ctx, model.WaitFor, region, ids)
-			resp.Diagnostics.Append(diags...)
-			if resp.Diagnostics.HasError() {
-				return
+			wait, waitDiags := waitOf(ctx, model.WaitFor, region, ids)
+			diags.Append(waitDiags...)
+			if diags.HasError() {
+				return nil, diags
 			}
 			wait.Details = details
 			result, err = d.data.client.WaitForStates(ctx, wait)
@@ -277,23 +299,23 @@ func (d *instancesStatusDataSource) Read(ctx context.Context, req datasource.Rea
 		}
 	}
 	if err != nil {
-		resp.Diagnostics.AddError(readError(err, readTimeout))
-		return
+		diags.AddError(readError(err, readTimeout))
+		return nil, diags
 	}
 	for _, warning := range result.Warnings {
-		resp.Diagnostics.AddWarning("CVM instances changed during the read", warning)
+		diags.AddWarning("CVM instances changed during the read", warning)
 	}
 
 	statuses := result.Statuses
 	if keep != nil {
 		statuses = filterStates(statuses, keep)
 	}
-	state, err := stateValue(req.Config.Raw, statuses, result.Missing)
+	state, err := encodeState(config.Raw, statuses, result.Missing)
 	if err != nil {
-		resp.Diagnostics.AddError("Unable to build the state", err.Error())
-		return
+		diags.AddError("Unable to encode the state", err.Error())
+		return nil, diags
 	}
-	resp.State.Raw = state
+	return state, diags
 }
 
 // filterStates keeps the statuses whose state is in keep.
@@ -309,43 +331,4 @@ func filterStates(statuses []cvm.Status, keep []string) []cvm.Status {
 		}
 	}
 	return kept
-}
-
-// stateValue is the data source's state: the configuration as given, with the computed
-// attributes built directly as tftypes values, each instance's object and state once, shared by
-// `instances`, `instances_by_id` and `states`. The framework's conversion from a model struct
-// allocates several times as much per instance, which matters for regions of tens of thousands
-// of instances (BenchmarkStateValue; the README's performance section has the figures).
-func stateValue(config tftypes.Value, statuses []cvm.Status, missing []string) (tftypes.Value, error) {
-	var configAttrs map[string]tftypes.Value
-	if err := config.As(&configAttrs); err != nil {
-		return tftypes.Value{}, err
-	}
-	// As hands out the configuration's own map, which must stay as it is.
-	attrs := maps.Clone(configAttrs)
-	instances := make([]tftypes.Value, len(statuses))
-	byID := make(map[string]tftypes.Value, len(statuses))
-	states := make(map[string]tftypes.Value, len(statuses))
-	counts := map[string]int{}
-	for i, s := range statuses {
-		state := tftypes.NewValue(tftypes.String, s.State)
-		instances[i] = instanceValue(s, state)
-		byID[s.ID] = instances[i]
-		states[s.ID] = state
-		counts[s.State]++
-	}
-	missingValues := make([]tftypes.Value, len(missing))
-	for i, id := range missing {
-		missingValues[i] = tftypes.NewValue(tftypes.String, id)
-	}
-	countValues := make(map[string]tftypes.Value, len(counts))
-	for state, n := range counts {
-		countValues[state] = tftypes.NewValue(tftypes.Number, n)
-	}
-	attrs["instances"] = tftypes.NewValue(tftypes.List{ElementType: instanceObjectType}, instances)
-	attrs["instances_by_id"] = tftypes.NewValue(tftypes.Map{ElementType: instanceObjectType}, byID)
-	attrs["states"] = tftypes.NewValue(tftypes.Map{ElementType: tftypes.String}, states)
-	attrs["missing_ids"] = tftypes.NewValue(tftypes.List{ElementType: tftypes.String}, missingValues)
-	attrs["state_counts"] = tftypes.NewValue(tftypes.Map{ElementType: tftypes.Number}, countValues)
-	return tftypes.NewValue(config.Type(), attrs), nil
 }

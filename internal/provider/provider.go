@@ -5,6 +5,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"sync/atomic"
 
 	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -33,6 +34,8 @@ type qcloudProvider struct {
 	// actionLimits replaces the API's documented per-action rate limits; only the benchmarks set
 	// it, to measure the provider's own cost against an emulator without limits.
 	actionLimits map[string]float64
+	// configured is what Configure made, for the reads that protocolServer serves itself.
+	configured atomic.Pointer[providerData]
 }
 
 // qcloudProviderModel is the provider block.
@@ -171,6 +174,7 @@ func (p *qcloudProvider) Configure(ctx context.Context, req provider.ConfigureRe
 		"rate_limit": c.rateLimit, "max_retries": c.maxRetries,
 	})
 	data := &providerData{client: client, region: c.region}
+	p.configured.Store(data)
 	resp.DataSourceData = data
 	resp.ResourceData = data
 	resp.ListResourceData = data

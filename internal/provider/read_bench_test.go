@@ -49,7 +49,8 @@ func BenchmarkReadDataSource(b *testing.B) {
 // far as the emulator's.
 func configuredServer(b *testing.B, srv *httptest.Server) tfprotov6.ProviderServer {
 	ctx := context.Background()
-	server := providerserver.NewProtocol6(&qcloudProvider{version: "bench", env: envOf(nil), actionLimits: map[string]float64{"DescribeInstancesStatus": 1e6}})()
+	p := &qcloudProvider{version: "bench", env: envOf(nil), actionLimits: map[string]float64{"DescribeInstancesStatus": 1e6, "DescribeInstances": 1e6}}
+	server := protocolServer{frameworkServer: providerserver.NewProtocol6(p)().(frameworkServer), provider: p}
 	var schemaResp provider.SchemaResponse
 	New("bench", envOf(nil))().Schema(ctx, provider.SchemaRequest{}, &schemaResp)
 	schemaType := schemaResp.Schema.Type().TerraformType(ctx).(tftypes.Object)

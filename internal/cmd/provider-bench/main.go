@@ -62,7 +62,7 @@ func main() {
 	flag.StringVar(&o.terraform, "terraform", "terraform", "the Terraform CLI")
 	flag.StringVar(&benchmarks, "benchmarks", "reads,resources,shared,joining", "benchmarks to run: reads, resources, shared, joining")
 	flag.StringVar(&sizes, "sizes", "1000,10000,100000", "fleet sizes of the reads benchmark")
-	flag.StringVar(&o.reads, "reads", "list all,by ID,by filter", "ways of reading to measure: list all, by ID, by filter")
+	flag.StringVar(&o.reads, "reads", "list all,by ID,by filter,list all with details,by ID with details", "ways of reading to measure: list all, by ID, by filter, and the first two with details (details = true)")
 	flag.StringVar(&resources, "resources", "300,1000", "numbers of resources of the resources benchmark")
 	flag.StringVar(&parallelism, "parallelism", "10,100", "Terraform's -parallelism values of the resources benchmark")
 	flag.StringVar(&latencies, "latencies", "30ms,150ms,250ms", "latencies the emulator adds in the resources and joining benchmarks: the region's API seen from the region, from afar, from far away")
