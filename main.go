@@ -17,9 +17,9 @@ import (
 var version = "dev"
 
 // memoryLimit is the heap size at which the garbage collector starts working harder. Reads of
-// tens of thousands of instances briefly hold a few hundred megabytes, mostly the framework's
-// copies of the state; without a limit the heap would grow to twice that before collecting.
-// Smaller reads never come near it. GOMEMLIMIT overrides it.
+// tens of thousands of instances briefly hold a hundred megabytes or more: the API's answers, the
+// encoded state and gRPC's copy of it as it is sent; without a limit the heap would grow to twice
+// that before collecting. Smaller reads never come near it. GOMEMLIMIT overrides it.
 const memoryLimit = 150 << 20
 
 func main() {

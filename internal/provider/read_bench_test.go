@@ -18,30 +18,39 @@ import (
 )
 
 // BenchmarkReadDataSource measures the provider's side of a read of the whole region through
-// the protocol server Terraform talks to: the API layer, the state conversion and the
-// framework's own handling, against an emulator without latency or rate limit. It reports the
-// time, memory and allocations per instance, and the peak heap during the reads.
+// the protocol server Terraform talks to: the API layer, the state's encoding and the server's own
+// handling, against an emulator without latency or rate limit, without and with details. It
+// reports the time, memory and allocations per instance, and the peak heap during the reads (the
+// emulator's, in the same process, included).
 func BenchmarkReadDataSource(b *testing.B) {
 	ctx := context.Background()
-	for _, n := range []int{1000, 10000, 100000} {
-		b.Run(fmt.Sprint(n), func(b *testing.B) {
-			emu := emulator.New(emulator.Config{Keys: map[string]string{testSecretID: testSecretKey}, Fleets: map[string]int{testRegion: n}, RateLimit: -1})
-			srv := httptest.NewServer(emu)
-			defer srv.Close()
-			server := configuredServer(b, srv)
-			config := nullConfig(dataSourceSchemaType(ctx))
-
-			peakHeap := watchHeap()
-			b.ReportAllocs()
-			for b.Loop() {
-				resp, err := server.ReadDataSource(ctx, &tfprotov6.ReadDataSourceRequest{TypeName: "qcloud_cvm_instances_status", Config: config})
-				if err != nil || len(resp.Diagnostics) > 0 {
-					b.Fatal(err, resp.Diagnostics)
+	for _, details := range []bool{false, true} {
+		for _, n := range []int{1000, 10000, 100000} {
+			b.Run(fmt.Sprintf("details=%v/%d", details, n), func(b *testing.B) {
+				emu := emulator.New(emulator.Config{Keys: map[string]string{testSecretID: testSecretKey}, Fleets: map[string]int{testRegion: n}, RateLimit: -1})
+				srv := httptest.NewServer(emu)
+				defer srv.Close()
+				server := configuredServer(b, srv)
+				schemaType := dataSourceSchemaType(ctx)
+				attrs := nullAttributes(schemaType)
+				attrs["details"] = tftypes.NewValue(tftypes.Bool, details)
+				config, err := tfprotov6.NewDynamicValue(schemaType, tftypes.NewValue(schemaType, attrs))
+				if err != nil {
+					b.Fatal(err)
 				}
-			}
-			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/instance")
-			b.ReportMetric(float64(peakHeap())/1e6, "peak-heap-MB")
-		})
+
+				peakHeap := watchHeap()
+				b.ReportAllocs()
+				for b.Loop() {
+					resp, err := server.ReadDataSource(ctx, &tfprotov6.ReadDataSourceRequest{TypeName: "qcloud_cvm_instances_status", Config: &config})
+					if err != nil || len(resp.Diagnostics) > 0 {
+						b.Fatal(err, resp.Diagnostics)
+					}
+				}
+				b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/instance")
+				b.ReportMetric(float64(peakHeap())/1e6, "peak-heap-MB")
+			})
+		}
 	}
 }
 
