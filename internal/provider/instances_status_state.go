@@ -121,18 +121,7 @@ func writeStrings(enc *msgpack.Encoder, values []string) error {
 
 // writeStringMap writes m with its keys in order, so that a state is the same bytes every time.
 func writeStringMap(enc *msgpack.Encoder, m map[string]string) error {
-	if err := enc.EncodeMapLen(len(m)); err != nil {
-		return err
-	}
-	for _, k := range slices.Sorted(maps.Keys(m)) {
-		if err := enc.EncodeString(k); err != nil {
-			return err
-		}
-		if err := enc.EncodeString(m[k]); err != nil {
-			return err
-		}
-	}
-	return nil
+	return writeSortedMap(enc, m, enc.EncodeString)
 }
 
 // writeCounts writes how many instances are in each state that occurs.
@@ -141,14 +130,18 @@ func writeCounts(enc *msgpack.Encoder, statuses []cvm.Status) error {
 	for _, s := range statuses {
 		counts[s.State]++
 	}
-	if err := enc.EncodeMapLen(len(counts)); err != nil {
+	return writeSortedMap(enc, counts, enc.EncodeInt)
+}
+
+func writeSortedMap[V any](enc *msgpack.Encoder, m map[string]V, write func(V) error) error {
+	if err := enc.EncodeMapLen(len(m)); err != nil {
 		return err
 	}
-	for _, state := range slices.Sorted(maps.Keys(counts)) {
-		if err := enc.EncodeString(state); err != nil {
+	for _, k := range slices.Sorted(maps.Keys(m)) {
+		if err := enc.EncodeString(k); err != nil {
 			return err
 		}
-		if err := enc.EncodeInt(counts[state]); err != nil {
+		if err := write(m[k]); err != nil {
 			return err
 		}
 	}
