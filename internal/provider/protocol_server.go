@@ -28,7 +28,7 @@ func NewServer(version string, getenv func(name string) string) func() (tfprotov
 		}
 		framework, ok := server.(frameworkServer)
 		if !ok {
-			return nil, fmt.Errorf("the framework's server (%T) serves neither list resources nor actions", server)
+			return nil, fmt.Errorf("the framework's server (%T) does not serve list resources and actions", server)
 		}
 		return protocolServer{frameworkServer: framework, provider: p}, nil
 	}
@@ -61,19 +61,19 @@ func (s protocolServer) ReadDataSource(ctx context.Context, req *tfprotov6.ReadD
 	schemaType := dataSchema.Type().TerraformType(ctx)
 	config, err := req.Config.Unmarshal(schemaType)
 	if err != nil {
-		return &tfprotov6.ReadDataSourceResponse{Diagnostics: []*tfprotov6.Diagnostic{{
-			Severity: tfprotov6.DiagnosticSeverityError, Summary: "Unable to read the configuration", Detail: err.Error(),
-		}}}, nil
+		return failedRead("Unable to read the configuration", err.Error()), nil
 	}
 	data := s.provider.configured.Load()
 	if data == nil {
-		return &tfprotov6.ReadDataSourceResponse{Diagnostics: []*tfprotov6.Diagnostic{{
-			Severity: tfprotov6.DiagnosticSeverityError, Summary: "The qcloud provider is not configured",
-			Detail: "Terraform read a data source before it configured the provider. Please report this issue to the provider developers.",
-		}}}, nil
+		return failedRead("The qcloud provider is not configured",
+			"Terraform read a data source before it configured the provider. Please report this issue to the provider developers."), nil
 	}
 	state, diags := (&instancesStatusDataSource{data: data}).readState(ctx, tfsdk.Config{Raw: config, Schema: dataSchema})
 	return &tfprotov6.ReadDataSourceResponse{State: state, Diagnostics: protoDiagnostics(ctx, diags)}, nil
+}
+
+func failedRead(summary, detail string) *tfprotov6.ReadDataSourceResponse {
+	return &tfprotov6.ReadDataSourceResponse{Diagnostics: []*tfprotov6.Diagnostic{{Severity: tfprotov6.DiagnosticSeverityError, Summary: summary, Detail: detail}}}
 }
 
 // instancesStatusSchema is the data source's schema, made once.

@@ -56,7 +56,7 @@ func BenchmarkReadDataSource(b *testing.B) {
 
 // configuredServer is the provider's protocol server, configured for srv with its pace lifted as
 // far as the emulator's.
-func configuredServer(b *testing.B, srv *httptest.Server) tfprotov6.ProviderServer {
+func configuredServer(b testing.TB, srv *httptest.Server) protocolServer {
 	ctx := context.Background()
 	p := &qcloudProvider{version: "bench", env: envOf(nil), actionLimits: map[string]float64{"DescribeInstancesStatus": 1e6, "DescribeInstances": 1e6}}
 	server := protocolServer{frameworkServer: providerserver.NewProtocol6(p)().(frameworkServer), provider: p}
