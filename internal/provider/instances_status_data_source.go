@@ -69,7 +69,7 @@ func NewInstancesStatusDataSource() datasource.DataSource {
 	return &instancesStatusDataSource{}
 }
 
-func (d *instancesStatusDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+func (d *instancesStatusDataSource) Metadata(_ context.Context, _ datasource.MetadataRequest, resp *datasource.MetadataResponse) {
 	resp.TypeName = instancesStatusTypeName
 }
 

@@ -34,11 +34,13 @@ func NewServer(version string, getenv func(name string) string) func() (tfprotov
 	}
 }
 
-// frameworkServer is what terraform-plugin-framework serves: Terraform finds list resources and
-// actions by asking the server for these interfaces, so protocolServer must have them too.
+// frameworkServer is what terraform-plugin-framework serves: terraform-plugin-go finds the RPCs of
+// list resources and actions by asking the server for their methods, so protocolServer must have
+// them too.
 type frameworkServer interface {
-	tfprotov6.ProviderServerWithListResource
-	tfprotov6.ProviderServerWithActions
+	tfprotov6.ProviderServer
+	tfprotov6.ListResourceServer
+	tfprotov6.ActionServer
 }
 
 // protocolServer serves every RPC through terraform-plugin-framework but the read of
@@ -113,7 +115,7 @@ func attributePath(ctx context.Context, p path.Path) *tftypes.AttributePath {
 		case path.PathStepElementKeyString:
 			out = out.WithElementKeyString(string(s))
 		case path.PathStepElementKeyValue:
-			v, err := s.Value.ToTerraformValue(ctx)
+			v, err := s.ToTerraformValue(ctx)
 			if err != nil {
 				return out
 			}
