@@ -1,10 +1,10 @@
 // Command provider-bench measures the provider as users run it: built as its own binary,
 // installed through a dev_overrides CLI configuration, driven by the Terraform CLI against the
-// emulator with a realistic latency and the API's rate limits. Three benchmarks:
+// emulator with a realistic latency and the API's rate limits. Five benchmarks:
 //
-//   - reads: the data source at each fleet size, read three ways (the whole region, every
-//     instance by ID, and the half of the instances in two of the region's four zones, selected
-//     by a filter): API calls against their floor, the read's duration against its lower bound,
+//   - reads: the data source at each fleet size, read five ways (the whole region, every
+//     instance by ID, the half of the instances in two of the region's four zones, selected by a
+//     filter, and the first two with details): API calls against their floor, the read's duration against its lower bound,
 //     the provider's peak RSS and Terraform's run time;
 //   - resources: fleets of qcloud_cvm_instance_state resources at each -parallelism, refreshed
 //     (terraform plan) and switched from RUNNING to STOPPED (terraform apply): calls and times;
@@ -12,7 +12,10 @@
 //     calls were throttled, the API's busy window against its bound, each run's time;
 //   - joining: what joining calls costs or saves where it could cost: one data source of one ID
 //     and 20 of one ID each at each latency, five regions read at once, and a refusal that
-//     concerns every caller.
+//     concerns every caller;
+//   - official: 2,000 instances read by tag through this provider and through the official
+//     tencentcloud provider's tencentcloud_instances, given a build of it with
+//     -official-provider-dir.
 //
 // With -before-provider-dir, the resources, shared and joining benchmarks run a second provider build too
 // (an earlier commit's), so that one run compares the two. It works on Linux, where /proc gives the
@@ -42,6 +45,7 @@ const (
 
 type options struct {
 	providerDir, beforeDir string
+	officialDir            string
 	terraform              string
 	benchmarks             []string
 	sizes                  []int
@@ -59,8 +63,9 @@ func main() {
 	var benchmarks, sizes, resources, parallelism, latencies string
 	flag.StringVar(&o.providerDir, "provider-dir", ".bin", "folder holding the built terraform-provider-qcloud")
 	flag.StringVar(&o.beforeDir, "before-provider-dir", "", "folder holding another build to compare with in the resources and shared benchmarks")
+	flag.StringVar(&o.officialDir, "official-provider-dir", "", "folder holding a build of the official tencentcloud provider, for the official benchmark")
 	flag.StringVar(&o.terraform, "terraform", "terraform", "the Terraform CLI")
-	flag.StringVar(&benchmarks, "benchmarks", "reads,resources,shared,joining", "benchmarks to run: reads, resources, shared, joining")
+	flag.StringVar(&benchmarks, "benchmarks", "reads,resources,shared,joining,official", "benchmarks to run: reads, resources, shared, joining, official")
 	flag.StringVar(&sizes, "sizes", "1000,10000,100000", "fleet sizes of the reads benchmark")
 	flag.StringVar(&o.reads, "reads", "list all,by ID,by filter,list all with details,by ID with details", "ways of reading to measure: list all, by ID, by filter, and the first two with details (details = true)")
 	flag.StringVar(&resources, "resources", "300,1000", "numbers of resources of the resources benchmark")
@@ -103,6 +108,9 @@ func main() {
 	}
 	if slices.Contains(o.benchmarks, "joining") {
 		runJoining(o)
+	}
+	if slices.Contains(o.benchmarks, "official") {
+		runOfficial(o)
 	}
 }
 

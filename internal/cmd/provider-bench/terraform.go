@@ -82,6 +82,11 @@ func newWorkspace(terraform, providerDir, config string, vars map[string]any) (*
 
 func (w *workspace) remove() { _ = os.RemoveAll(w.dir) }
 
+// write replaces the workspace's file name with content.
+func (w *workspace) write(name, content string) error {
+	return os.WriteFile(filepath.Join(w.dir, name), []byte(content), 0o600)
+}
+
 // run runs terraform with args in the workspace and returns how long it took.
 func (w *workspace) run(args ...string) (time.Duration, error) {
 	d, _, err := w.runOutput(args...)
