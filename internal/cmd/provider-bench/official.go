@@ -116,20 +116,13 @@ output "count" {
 			return officialResult{}, err
 		}
 	}
-	done := make(chan struct{})
-	peakRSS := watchPeakRSS(filepath.Join(dir, binary), done)
-	runTime, err := w.run("apply", "-auto-approve", "-input=false", "-no-color")
-	close(done)
-	if err != nil {
-		return officialResult{}, err
-	}
-	count, err := w.outputNumber("count")
+	runTime, peakRSS, count, err := w.applyCounting(filepath.Join(dir, binary))
 	if err != nil {
 		return officialResult{}, err
 	}
 	s := emu.Stats()
 	return officialResult{provider: provider, calls: s.Calls["DescribeInstances"], read: s.LastResponse.Sub(s.FirstRequest),
-		runTime: runTime, peakRSS: <-peakRSS, instancesOK: count == officialTagged}, nil
+		runTime: runTime, peakRSS: peakRSS, instancesOK: count == officialTagged}, nil
 }
 
 const officialRequiredProviders = `

@@ -71,14 +71,7 @@ func measureRead(o options, n int, mode string) (readResult, error) {
 	}
 	defer w.remove()
 
-	done := make(chan struct{})
-	peakRSS := watchPeakRSS(filepath.Join(o.providerDir, "terraform-provider-qcloud"), done)
-	runTime, err := w.run("apply", "-auto-approve", "-input=false", "-no-color")
-	close(done)
-	if err != nil {
-		return readResult{}, err
-	}
-	count, err := w.outputNumber("count")
+	runTime, peakRSS, count, err := w.applyCounting(filepath.Join(o.providerDir, "terraform-provider-qcloud"))
 	if err != nil {
 		return readResult{}, err
 	}
@@ -91,7 +84,7 @@ func measureRead(o options, n int, mode string) (readResult, error) {
 		floor:       floor,
 		read:        s.LastResponse.Sub(s.FirstRequest),
 		lowerBound:  time.Duration(trips)*o.latency + time.Duration(float64(floor-1)/o.rateLimit*float64(time.Second)),
-		peakRSS:     <-peakRSS,
+		peakRSS:     peakRSS,
 		runTime:     runTime,
 		throttled:   s.Throttled,
 		instancesOK: count == want,

@@ -109,6 +109,21 @@ func (w *workspace) runOutput(args ...string) (time.Duration, string, error) {
 	return took, output.String(), nil
 }
 
+// applyCounting runs `terraform apply` in the workspace and returns how long it took, the peak RSS
+// of the provider binary meanwhile, and the output count.
+func (w *workspace) applyCounting(binary string) (runTime time.Duration, peakRSS int64, count int, err error) {
+	done := make(chan struct{})
+	peak := watchPeakRSS(binary, done)
+	runTime, err = w.run("apply", "-auto-approve", "-input=false", "-no-color")
+	close(done)
+	peakRSS = <-peak
+	if err != nil {
+		return runTime, peakRSS, 0, err
+	}
+	count, err = w.outputNumber("count")
+	return runTime, peakRSS, count, err
+}
+
 // outputNumber is the output name of the workspace's state, a number.
 func (w *workspace) outputNumber(name string) (int, error) {
 	cmd := exec.Command(w.terraform, "output", "-raw", name)
