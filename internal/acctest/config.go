@@ -1,8 +1,3 @@
-// Package acctest writes the configuration that runs this provider under Terraform: provider
-// blocks, the terraform block that selects the provider, and the CLI configuration that installs
-// it from a folder; and it tells which Terraform CLI runs it. Acceptance tests, benchmarks, the
-// benchmark program and the emulator program's banner all write their provider blocks here, so
-// that a new provider argument or endpoint changes one place.
 package acctest
 
 import (

@@ -1,16 +1,15 @@
 package provider
 
 import (
-	"cmp"
 	"context"
-	"encoding/json"
 	"fmt"
 	"os"
-	"os/exec"
 	"testing"
 
 	"github.com/hashicorp/go-version"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
+
+	"github.com/qcloudlabs/terraform-provider-qcloud/internal/acctest"
 )
 
 // feature is what a test needs of the CLI: the Terraform version that brought it, and whether
@@ -57,23 +56,9 @@ func (f feature) missing(v *version.Version) string {
 }
 
 // skipWithout skips a test that drives the CLI itself when the CLI lacks f.
-func skipWithout(t *testing.T, c cli, f feature) {
+func skipWithout(t *testing.T, cli acctest.CLI, f feature) {
 	t.Helper()
-	out, err := exec.Command(c.binary, "version", "-json").Output()
-	if err != nil {
-		t.Fatalf("%s version: %v", c.binary, err)
-	}
-	var v struct {
-		Terraform string `json:"terraform_version"`
-	}
-	if err := json.Unmarshal(out, &v); err != nil {
-		t.Fatalf("%s version -json: %v", c.binary, err)
-	}
-	parsed, err := version.NewVersion(cmp.Or(v.Terraform, "0.0.0"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if why := f.missing(parsed); why != "" {
+	if why := f.missing(cli.Version); why != "" {
 		t.Skip(why)
 	}
 }

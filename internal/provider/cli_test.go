@@ -1,11 +1,8 @@
 package provider
 
 import (
-	"bytes"
-	"cmp"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -14,65 +11,52 @@ import (
 	"github.com/qcloudlabs/terraform-provider-qcloud/internal/acctest"
 )
 
-// cli runs the Terraform CLI of the acceptance tests (TF_ACC_TERRAFORM_PATH, or terraform on
-// PATH; OpenTofu works too) with the provider built as a binary and installed through
-// dev_overrides, as users install a provider under development.
-type cli struct {
-	binary    string
-	cliConfig string
-}
-
 // buildProvider builds the provider once per test run, into TestMain's folder, which goes with it.
 var buildProvider = sync.OnceValues(func() (string, error) {
 	dir := filepath.Join(testDir, "provider")
 	return dir, acctest.BuildProvider("../..", dir)
 })
 
-// newCLI skips the test unless acceptance tests are on, and builds the provider.
-func newCLI(t *testing.T) cli {
+// testCLI is the Terraform CLI of the acceptance tests (TF_ACC_TERRAFORM_PATH, or terraform on
+// PATH; OpenTofu works too). Without TF_ACC the test skips; with it, a missing CLI fails it.
+func testCLI(t *testing.T) acctest.CLI {
 	t.Helper()
-	if os.Getenv("TF_ACC") == "" {
-		t.Skip("acceptance test: set TF_ACC=1")
-	}
-	dir, err := buildProvider()
+	return acctest.TestCLI(t, acctest.MinimumVersion)
+}
+
+// terraformIn is the workspace dir, where the acceptance tests' CLI runs the provider built as a
+// binary, with env. The binary reads no tccli folder of the developer's.
+func terraformIn(t *testing.T, dir string, env ...string) *acctest.Workspace {
+	t.Helper()
+	cli := testCLI(t)
+	providerDir, err := buildProvider()
 	if err != nil {
 		t.Fatal(err)
 	}
-	// The host is registry.opentofu.org under OpenTofu, as terraform-plugin-testing is told.
-	host := cmp.Or(os.Getenv("TF_ACC_PROVIDER_HOST"), "registry.terraform.io")
-	cliConfig := filepath.Join(t.TempDir(), "terraformrc")
-	writeFile(t, cliConfig, acctest.DevOverrides(host, dir))
-	return cli{binary: cmp.Or(os.Getenv("TF_ACC_TERRAFORM_PATH"), "terraform"), cliConfig: cliConfig}
-}
-
-// run runs the CLI in workDir with args and the extra environment variables env.
-func (c cli) run(workDir string, out *bytes.Buffer, env []string, args ...string) error {
-	cmd := exec.Command(c.binary, args...)
-	cmd.Dir = workDir
-	cmd.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+c.cliConfig, "TF_IN_AUTOMATION=1", "CHECKPOINT_DISABLE=1")
-	cmd.Env = append(cmd.Env, env...)
-	cmd.Stdout, cmd.Stderr = out, out
-	return cmd.Run()
-}
-
-// mustRun runs the CLI in workDir with args and returns its output; a command that fails fails
-// the test.
-func (c cli) mustRun(t *testing.T, workDir string, args ...string) string {
-	t.Helper()
-	var out bytes.Buffer
-	if err := c.run(workDir, &out, nil, args...); err != nil {
-		t.Fatalf("%s: %v\n%s", args[0], err, out.String())
+	w, err := acctest.NewWorkspace(cli, dir, providerDir, append([]string{envSharedCredentialsDir + "=" + noTccli()}, env...)...)
+	if err != nil {
+		t.Fatal(err)
 	}
-	return out.String()
+	return w
 }
 
-// workDir is a folder of the test's own whose main.tf selects this provider, configures it for
-// srv with the test keys and region, and holds config.
-func workDir(t *testing.T, srv *httptest.Server, config string) string {
+// mustRun runs the CLI in w with args and returns its output; a command that fails fails the test.
+func mustRun(t *testing.T, w *acctest.Workspace, args ...string) string {
 	t.Helper()
-	dir := t.TempDir()
-	writeFile(t, filepath.Join(dir, "main.tf"), acctest.RequiredProviders+providerBlock(srv)+config)
-	return dir
+	out, err := w.Run(args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// workspaceFor is a workspace of the test's own whose main.tf selects this provider, configures
+// it for srv with the test keys and region, and holds config.
+func workspaceFor(t *testing.T, srv *httptest.Server, config string) *acctest.Workspace {
+	t.Helper()
+	w := terraformIn(t, t.TempDir())
+	writeFile(t, filepath.Join(w.Dir, "main.tf"), acctest.RequiredProviders+providerBlock(srv)+config)
+	return w
 }
 
 // flatten is a CLI's output as one line: Terraform wraps long lines and frames a diagnostic's

@@ -414,7 +414,7 @@ var examples = map[string]example{
 // the documentation, against an emulator seeded to show its point, and checks that it shows it.
 func TestAccExamples(t *testing.T) {
 	t.Parallel()
-	c := newCLI(t)
+	cli := testCLI(t)
 	found := exampleNames(t)
 	for name := range examples {
 		if !slices.Contains(found, name) {
@@ -429,7 +429,7 @@ func TestAccExamples(t *testing.T) {
 				t.Fatalf("the example %s is not checked: add it to examples", name)
 			}
 			if ex.needs != nil {
-				skipWithout(t, c, *ex.needs)
+				skipWithout(t, cli, *ex.needs)
 			}
 			// STS knows the roles of the provider examples and the tokens, assertion and MFA code
 			// their sign-ins bring.
@@ -449,7 +449,7 @@ func TestAccExamples(t *testing.T) {
 			if ex.env != nil {
 				env = ex.env(t)
 			}
-			run := applyExample(t, c, name, srv, ex.invoke, env)
+			run := applyExample(t, name, srv, ex.invoke, env)
 			run.before = before
 			run.expectWarnings(t, ex.warnings)
 			ex.check(t, emu, run)
@@ -461,7 +461,7 @@ func TestAccExamples(t *testing.T) {
 // emulator, validates it, writes the configuration of what its list blocks find (if it has any)
 // with `terraform query -generate-config-out`, applies it (only invoking the action invoke, if
 // set), and reads its outputs and resources.
-func applyExample(t *testing.T, c cli, name string, srv *httptest.Server, invoke string, extraEnv []string) exampleRun {
+func applyExample(t *testing.T, name string, srv *httptest.Server, invoke string, extraEnv []string) exampleRun {
 	t.Helper()
 	work := t.TempDir()
 	sources := copyExample(t, filepath.Join(examplesDir, name), work)
@@ -476,43 +476,32 @@ func applyExample(t *testing.T, c cli, name string, srv *httptest.Server, invoke
 	}
 	writeFile(t, filepath.Join(work, providerFile), providerBlockWithoutKeys(srv, acctest.Keys(testSecretID, testSecretKey)...))
 
-	env := append([]string{"TF_VAR_endpoint=" + endpointOf(srv)}, extraEnv...)
-	var out bytes.Buffer
-	if err := c.run(work, &out, env, "validate", "-no-color"); err != nil {
-		t.Fatalf("validate: %v\n%s", err, out.String())
-	}
-	out.Reset()
+	w := terraformIn(t, work, append([]string{"TF_VAR_endpoint=" + endpointOf(srv)}, extraEnv...)...)
+	mustRun(t, w, "validate", "-no-color")
 	args := []string{"apply", "-auto-approve", "-input=false", "-no-color"}
 	if invoke != "" {
 		args = append(args, "-invoke="+invoke)
 	}
 	var generated string
 	if strings.Contains(sources, "\nlist ") {
-		if err := c.run(work, &out, env, "query", "-generate-config-out=generated.tf", "-no-color"); err != nil {
-			t.Fatalf("query: %v\n%s", err, out.String())
-		}
+		mustRun(t, w, "query", "-generate-config-out=generated.tf", "-no-color")
 		generated = readFile(t, filepath.Join(work, "generated.tf"))
-		out.Reset()
 	}
-	run := exampleRun{err: c.run(work, &out, env, args...), generated: generated}
-	run.output = out.String()
+	output, err := w.Run(args...)
+	run := exampleRun{err: err, output: output, generated: generated}
 
-	var outputs bytes.Buffer
-	if err := c.run(work, &outputs, env, "output", "-json", "-no-color"); err != nil {
-		t.Fatalf("output: %v\n%s", err, outputs.String())
-	}
+	outputs := mustRun(t, w, "output", "-json", "-no-color")
 	var values map[string]struct{ Value any }
-	if err := json.Unmarshal(outputs.Bytes(), &values); err != nil {
-		t.Fatalf("output -json: %v\n%s", err, outputs.String())
+	if err := json.Unmarshal([]byte(outputs), &values); err != nil {
+		t.Fatalf("output -json: %v\n%s", err, outputs)
 	}
 	run.outputs = map[string]any{}
 	for name, v := range values {
 		run.outputs[name] = v.Value
 	}
-	var resources bytes.Buffer
 	// A failed apply may leave no state, and state list then fails.
-	if err := c.run(work, &resources, env, "state", "list"); err == nil {
-		for _, address := range strings.Fields(resources.String()) {
+	if resources, err := w.Run("state", "list"); err == nil {
+		for _, address := range strings.Fields(resources) {
 			if !strings.HasPrefix(address, "data.") {
 				run.resources = append(run.resources, address)
 			}
@@ -537,7 +526,7 @@ func expectSignIn(t *testing.T, emu *emulator.Emulator, run exampleRun, action s
 func (r exampleRun) succeeded(t *testing.T) {
 	t.Helper()
 	if r.err != nil {
-		t.Fatalf("apply: %v\n%s", r.err, r.output)
+		t.Fatal(r.err)
 	}
 }
 

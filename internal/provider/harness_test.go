@@ -66,19 +66,14 @@ var testDir string
 
 // liveEnv is the TENCENTCLOUD_* environment the tests started with, which TestMain clears; the
 // live test gives it to its provider.
-var liveEnv = map[string]string{}
+var liveEnv map[string]string
 
 // TestMain makes the tests hermetic: the provider binaries that the CLI tests build see no
 // TENCENTCLOUD_* variable of the developer's and no ~/.tccli (the in-process providers get an
 // environment of their own), and Terraform reads a CLI configuration of their own, not the
 // user's (which may hold dev_overrides, or be a file that does not exist).
 func TestMain(m *testing.M) {
-	for _, kv := range os.Environ() {
-		if name, value, _ := strings.Cut(kv, "="); strings.HasPrefix(name, "TENCENTCLOUD_") {
-			liveEnv[name] = value
-			os.Unsetenv(name)
-		}
-	}
+	liveEnv = acctest.Withhold("TENCENTCLOUD_")
 	dir, err := os.MkdirTemp("", "qcloud-provider-test")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)

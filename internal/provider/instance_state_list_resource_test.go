@@ -146,16 +146,15 @@ func TestAccCVMInstanceStateListResource_limit(t *testing.T) {
 // caught on their way to a state.
 func TestAccCVMInstanceStateListResource_generateConfig(t *testing.T) {
 	t.Parallel()
-	c := newCLI(t)
-	skipWithout(t, c, listResources)
+	skipWithout(t, testCLI(t), listResources)
 	emu, srv := startEmulator(t, emulator.Config{Operations: quickOperations})
 	ids := putInstances(t, emu, "runng", 30, "RUNNING")
 	ids = append(ids, putInstances(t, emu, "stopd", 20, "STOPPED")...)
 	ids = append(ids, putInstances(t, emu, "stopg", 5, "STOPPING")...)
-	dir := workDir(t, srv, "")
-	writeFile(t, filepath.Join(dir, "search.tfquery.hcl"), listBlock("all", "limit = 1000"))
-	c.mustRun(t, dir, "query", "-generate-config-out=generated.tf", "-no-color")
-	generated := readFile(t, filepath.Join(dir, "generated.tf"))
+	w := workspaceFor(t, srv, "")
+	writeFile(t, filepath.Join(w.Dir, "search.tfquery.hcl"), listBlock("all", "limit = 1000"))
+	mustRun(t, w, "query", "-generate-config-out=generated.tf", "-no-color")
+	generated := readFile(t, filepath.Join(w.Dir, "generated.tf"))
 	if got := strings.Count(generated, "import {"); got != len(ids) {
 		t.Fatalf("generated.tf has %d import blocks, want %d:\n%s", got, len(ids), generated)
 	}
@@ -165,7 +164,7 @@ func TestAccCVMInstanceStateListResource_generateConfig(t *testing.T) {
 			t.Fatalf("generated.tf imports no %s by its identity:\n%s", id, generated)
 		}
 	}
-	expectOutput(t, c.mustRun(t, dir, "plan", "-no-color"), "Plan: 55 to import, 0 to add, 5 to change, 0 to destroy.")
+	expectOutput(t, mustRun(t, w, "plan", "-no-color"), "Plan: 55 to import, 0 to add, 5 to change, 0 to destroy.")
 	noOperations(t, emu)
 }
 

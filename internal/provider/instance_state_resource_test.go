@@ -318,15 +318,14 @@ func expectIdentity(id string) map[string]knownvalue.Check {
 // state at the next refresh, with a warning that says what to do.
 func TestAccCVMInstanceStateResource_vanished(t *testing.T) {
 	t.Parallel()
-	c := newCLI(t)
 	emu, srv := startEmulator(t, emulator.Config{Operations: quickOperations})
 	id := putInstances(t, emu, "vanis", 1, "RUNNING")[0]
-	dir := workDir(t, srv, instanceStateConfig(fmt.Sprintf("instance_id = %q", id), `state = "RUNNING"`))
-	c.mustRun(t, dir, "apply", "-auto-approve", "-no-color")
+	w := workspaceFor(t, srv, instanceStateConfig(fmt.Sprintf("instance_id = %q", id), `state = "RUNNING"`))
+	mustRun(t, w, "apply", "-auto-approve", "-no-color")
 	if err := emu.Schedule(emulator.Transition{Region: testRegion, Instance: emulator.Instance{ID: id}, Terminated: true}); err != nil {
 		t.Fatal(err)
 	}
-	plan := c.mustRun(t, dir, "plan", "-no-color")
+	plan := mustRun(t, w, "plan", "-no-color")
 	expectOutput(t, plan,
 		"Warning: CVM instance "+id+" no longer exists",
 		"The API does not list "+id+" in ap-guangzhou any more: it was terminated, or it is in another region. It was removed from the state",
@@ -338,12 +337,11 @@ func TestAccCVMInstanceStateResource_vanished(t *testing.T) {
 // that changes the instance, and says so in a warning.
 func TestAccCVMInstanceStateResource_destroyLeavesInstance(t *testing.T) {
 	t.Parallel()
-	c := newCLI(t)
 	emu, srv := startEmulator(t, emulator.Config{Operations: quickOperations})
 	id := putInstances(t, emu, "leave", 1, "RUNNING")[0]
-	dir := workDir(t, srv, instanceStateConfig(fmt.Sprintf("instance_id = %q", id), `state = "STOPPED"`, fastPolls))
-	c.mustRun(t, dir, "apply", "-auto-approve", "-no-color")
-	destroy := c.mustRun(t, dir, "destroy", "-auto-approve", "-no-color")
+	w := workspaceFor(t, srv, instanceStateConfig(fmt.Sprintf("instance_id = %q", id), `state = "STOPPED"`, fastPolls))
+	mustRun(t, w, "apply", "-auto-approve", "-no-color")
+	destroy := mustRun(t, w, "destroy", "-auto-approve", "-no-color")
 	expectOutput(t, destroy,
 		"Warning: CVM instance "+id+" left as it is",
 		"Destroying a qcloud_cvm_instance_state never starts, stops or terminates its instance",
@@ -366,11 +364,10 @@ func TestAccCVMInstanceStateResource_destroyLeavesInstance(t *testing.T) {
 // test drives the CLI.
 func TestAccCVMInstanceStateResource_fleet(t *testing.T) {
 	t.Parallel()
-	c := newCLI(t)
 	emu, srv := startEmulator(t, emulator.Config{Operations: emulator.Operations{Duration: 300 * time.Millisecond, Jitter: 200 * time.Millisecond, Seed: 3}})
 	ids := putInstances(t, emu, "fleet", 200, "RUNNING")
-	dir := t.TempDir()
-	writeFile(t, filepath.Join(dir, "main.tf"), acctest.RequiredProviders+providerBlock(srv, acctest.Arg("rate_limit", 4))+fmt.Sprintf(`
+	w := terraformIn(t, t.TempDir())
+	writeFile(t, filepath.Join(w.Dir, "main.tf"), acctest.RequiredProviders+providerBlock(srv, acctest.Arg("rate_limit", 4))+fmt.Sprintf(`
 resource "qcloud_cvm_instance_state" "fleet" {
   for_each      = toset(%s)
   instance_id   = each.value
@@ -378,7 +375,7 @@ resource "qcloud_cvm_instance_state" "fleet" {
   poll_interval = "1s"
 }
 `, hclList(ids)))
-	expectOutput(t, c.mustRun(t, dir, "apply", "-auto-approve", "-no-color", "-parallelism=100"), "Apply complete! Resources: 200 added, 0 changed, 0 destroyed.")
+	expectOutput(t, mustRun(t, w, "apply", "-auto-approve", "-no-color", "-parallelism=100"), "Apply complete! Resources: 200 added, 0 changed, 0 destroyed.")
 	if err := expectFleetIn(emu, ids, "STOPPED")(nil); err != nil {
 		t.Fatal(err)
 	}
@@ -391,7 +388,7 @@ resource "qcloud_cvm_instance_state" "fleet" {
 	}
 	// -detailed-exitcode fails a plan with changes.
 	before := emu.Calls("DescribeInstancesStatus")
-	c.mustRun(t, dir, "plan", "-detailed-exitcode", "-no-color", "-parallelism=100")
+	mustRun(t, w, "plan", "-detailed-exitcode", "-no-color", "-parallelism=100")
 	if reads := emu.Calls("DescribeInstancesStatus") - before; reads > 50 {
 		t.Fatalf("the plan refreshed 200 resources with %d reads, want at most 50", reads)
 	}

@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"bytes"
 	"fmt"
 	"net/http"
 	"os"
@@ -226,15 +225,14 @@ func TestAccCVMInstancesActions_validation(t *testing.T) {
 // whose stop failed with the API's message; every other instance is STOPPED.
 func TestAccCVMInstancesActions_invokeShowsProgress(t *testing.T) {
 	t.Parallel()
-	c := newCLI(t)
-	skipWithout(t, c, actions)
+	skipWithout(t, testCLI(t), actions)
 	// The clock moves a second per DescribeInstancesStatus call, and a stop takes 2 to 3 s: the
 	// read and the first poll (two calls each) see every instance still STOPPING.
 	cfg, stepClock := clockStepping("DescribeInstancesStatus", time.Second, emulator.Config{Operations: emulator.Operations{
 		Duration: 2 * time.Second, Jitter: time.Second, FailureRate: 0.2, Seed: 5}})
 	emu, srv := startEmulator(t, cfg, stepClock)
 	ids := putInstances(t, emu, "night", 120, "RUNNING")
-	dir := workDir(t, srv, fmt.Sprintf(`
+	w := workspaceFor(t, srv, fmt.Sprintf(`
 action "qcloud_cvm_stop_instances" "nightly" {
   config {
     instance_ids  = %s
@@ -242,12 +240,10 @@ action "qcloud_cvm_stop_instances" "nightly" {
   }
 }
 `, hclList(ids)))
-	var out bytes.Buffer
-	err := c.run(dir, &out, nil, "apply", "-invoke=action.qcloud_cvm_stop_instances.nightly", "-auto-approve", "-no-color")
+	output, err := w.Run("apply", "-invoke=action.qcloud_cvm_stop_instances.nightly", "-auto-approve", "-no-color")
 	if err == nil {
-		t.Fatalf("the invoke succeeded though stops failed:\n%s", out.String())
+		t.Fatalf("the invoke succeeded though stops failed:\n%s", output)
 	}
-	output := out.String()
 	var failed []string
 	for _, id := range ids {
 		op, _ := emu.Latest(testRegion, id)
@@ -281,7 +277,7 @@ action "qcloud_cvm_stop_instances" "nightly" {
 	if got := emu.Calls("StopInstances"); got != 2 {
 		t.Errorf("%d StopInstances calls, want 2", got)
 	}
-	if _, err := os.Stat(filepath.Join(dir, "terraform.tfstate")); err == nil && strings.Contains(readFile(t, filepath.Join(dir, "terraform.tfstate")), "qcloud") {
+	if _, err := os.Stat(filepath.Join(w.Dir, "terraform.tfstate")); err == nil && strings.Contains(readFile(t, filepath.Join(w.Dir, "terraform.tfstate")), "qcloud") {
 		t.Errorf("the invoke wrote the action into the state")
 	}
 }

@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -100,16 +99,16 @@ func TestAccProvider_nothingLeaks(t *testing.T) {
 			secrets: []string{samlAssertion},
 		},
 	}
-	cli := newCLI(t)
+	testCLI(t)
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			expectNoLeak(t, cli, c, secretKey, code)
+			expectNoLeak(t, c, secretKey, code)
 		})
 	}
 }
 
-func expectNoLeak(t *testing.T, cli cli, c leakCase, secretKey, code string) {
+func expectNoLeak(t *testing.T, c leakCase, secretKey, code string) {
 	cfg := keylessConfig()
 	cfg.Keys = map[string]string{"AKIDleaktest": secretKey}
 	cfg.Fleets = map[string]int{testRegion: 250}
@@ -142,29 +141,31 @@ output "instances" {
 	}
 	logPath := strings.TrimPrefix(env[1], "TF_LOG_PATH=")
 
-	work := t.TempDir()
-	var output bytes.Buffer
-	writeFile(t, filepath.Join(work, "main.tf"), config(8))
-	if err := cli.run(work, &output, env, "apply", "-auto-approve", "-input=false", "-no-color"); err != nil {
-		t.Fatalf("the read failed: %v\n%s", err, output.String())
+	w := terraformIn(t, t.TempDir(), env...)
+	writeFile(t, filepath.Join(w.Dir, "main.tf"), config(8))
+	output, err := w.Run("apply", "-auto-approve", "-input=false", "-no-color")
+	if err != nil {
+		t.Fatalf("the read failed: %v", err)
 	}
 	emu.SetFaults(emulator.Faults{InternalError: 1})
-	writeFile(t, filepath.Join(work, "main.tf"), config(1))
-	if err := cli.run(work, &output, env, "apply", "-auto-approve", "-input=false", "-no-color"); err == nil {
+	writeFile(t, filepath.Join(w.Dir, "main.tf"), config(1))
+	failed, err := w.Run("apply", "-auto-approve", "-input=false", "-no-color")
+	if err == nil {
 		t.Fatal("the read succeeded although every call failed")
 	}
-	if !strings.Contains(output.String(), "InternalError") {
-		t.Fatalf("the failed read did not show the API's error:\n%s", output.String())
+	if !strings.Contains(failed, "InternalError") {
+		t.Fatalf("the failed read did not show the API's error:\n%s", failed)
 	}
+	output += failed
 
 	logs := readFile(t, logPath)
-	state := readFile(t, filepath.Join(work, "terraform.tfstate"))
+	state := readFile(t, filepath.Join(w.Dir, "terraform.tfstate"))
 	recorder.mu.Lock()
 	defer recorder.mu.Unlock()
 	if len(recorder.secrets) < 4 || len(recorder.requestIDs) < 3 {
 		t.Fatalf("the recorder saw %d secrets and %d RequestIds: the reads did not happen as planned", len(recorder.secrets), len(recorder.requestIDs))
 	}
-	texts := map[string]string{"the logs": logs, "the output": output.String(), "the state": state}
+	texts := map[string]string{"the logs": logs, "the output": output, "the state": state}
 	for secret := range recorder.secrets {
 		for name, text := range texts {
 			if strings.Contains(text, secret) {

@@ -1,9 +1,7 @@
 package main
 
 import (
-	"bytes"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -17,22 +15,16 @@ import (
 // fails when the emulator's fleet is not the one the test expects.
 func TestModuleTestExample(t *testing.T) {
 	t.Parallel()
-	terraform, skip := acctest.TestCLI(1, 6) // the first with terraform test
-	if skip != "" {
-		t.Skip(skip)
-	}
+	cli := acctest.TestCLI(t, acctest.TestCommandVersion)
+	// bin holds the provider, cvm-emulator and the CLI as terraform, for run-tests.sh to find on PATH.
 	bin := t.TempDir()
 	if err := acctest.BuildProvider("../../..", bin); err != nil {
 		t.Fatal(err)
 	}
-	if out, err := exec.Command("go", "build", "-o", filepath.Join(bin, "cvm-emulator"), ".").CombinedOutput(); err != nil {
-		t.Fatalf("building cvm-emulator: %v\n%s", err, out)
-	}
-	if err := os.Symlink(terraform, filepath.Join(bin, "terraform")); err != nil {
+	if err := acctest.Build(".", filepath.Join(bin, "cvm-emulator")); err != nil {
 		t.Fatal(err)
 	}
-	cliConfig := filepath.Join(bin, "terraformrc")
-	if err := os.WriteFile(cliConfig, []byte(acctest.DevOverrides("registry.terraform.io", bin)), 0o600); err != nil {
+	if err := os.Symlink(cli.Path, filepath.Join(bin, "terraform")); err != nil {
 		t.Fatal(err)
 	}
 	runTests := func(t *testing.T, script string) (string, error) {
@@ -41,13 +33,11 @@ func TestModuleTestExample(t *testing.T) {
 		if script != "" {
 			writeTestFile(t, filepath.Join(work, "run-tests.sh"), script)
 		}
-		var out bytes.Buffer
-		cmd := exec.Command("bash", filepath.Join(work, "run-tests.sh"))
-		cmd.Env = append(os.Environ(), "PATH="+bin+string(os.PathListSeparator)+os.Getenv("PATH"),
-			"TF_CLI_CONFIG_FILE="+cliConfig, "CHECKPOINT_DISABLE=1", "TF_CLI_ARGS_test=-no-color")
-		cmd.Stdout, cmd.Stderr = &out, &out
-		err := cmd.Run()
-		return out.String(), err
+		w, err := acctest.NewWorkspace(cli, work, bin, "PATH="+bin+string(os.PathListSeparator)+os.Getenv("PATH"), "TF_CLI_ARGS_test=-no-color")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return w.RunProgram("bash", "run-tests.sh")
 	}
 
 	t.Run("passes", func(t *testing.T) {

@@ -9,15 +9,11 @@
 package main
 
 import (
-	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"net"
-	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"time"
 
@@ -79,17 +75,11 @@ func run(args []string, out io.Writer) error {
 		Transitions: launches,
 		Operations:  emulator.Operations{Duration: operatedTime, Jitter: time.Second, Seed: 2026},
 	})
-	listener, err := net.Listen("tcp", "127.0.0.1:0")
+	endpoint, stop, err := acctest.Serve(emu)
 	if err != nil {
 		return err
 	}
-	server := &http.Server{Handler: emu, ReadHeaderTimeout: 10 * time.Second}
-	go func() { _ = server.Serve(listener) }()
-	defer func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		_ = server.Shutdown(ctx)
-	}()
+	defer stop()
 
 	work, err := os.MkdirTemp("", "qcloud-demo-")
 	if err != nil {
@@ -100,40 +90,24 @@ func run(args []string, out io.Writer) error {
 	} else {
 		defer os.RemoveAll(work)
 	}
-	providers, err := filepath.Abs(*providerDir)
+	cli, err := acctest.FindCLI(*terraform)
 	if err != nil {
 		return err
 	}
-	cliConfig := filepath.Join(work, ".terraformrc")
-	if err := os.WriteFile(cliConfig, []byte(acctest.DevOverrides("registry.terraform.io", providers)), 0o600); err != nil {
-		return err
-	}
-	binary, err := exec.LookPath(*terraform)
-	if err != nil {
-		return err
-	}
-	if binary, err = filepath.Abs(binary); err != nil {
-		return err
+	if err := cli.Require(acctest.ActionsVersion, "the demo (actions and terraform query)"); err != nil {
+		return fmt.Errorf("%w; make demo builds one into .bin/terraform-1.14", err)
 	}
 	providerLog := filepath.Join(work, "provider.log")
-	tf := &terraformCLI{
-		binary:      binary,
-		dir:         work,
-		providerLog: providerLog,
-		env: []string{
-			"TF_CLI_CONFIG_FILE=" + cliConfig, "TF_IN_AUTOMATION=1", "CHECKPOINT_DISABLE=1",
-			"TF_VAR_endpoint=" + listener.Addr().String(),
-			"TENCENTCLOUD_SECRET_ID=" + secretID, "TENCENTCLOUD_SECRET_KEY=" + secretKey,
-			"TF_LOG_PROVIDER=INFO", "TF_LOG_PATH=" + providerLog,
-		},
-	}
-	version, err := tf.version()
+	tf, err := acctest.NewWorkspace(cli, work, *providerDir,
+		"TF_VAR_endpoint="+endpoint,
+		"TENCENTCLOUD_SECRET_ID="+secretID, "TENCENTCLOUD_SECRET_KEY="+secretKey,
+		"TF_LOG_PROVIDER=INFO", "TF_LOG_PATH="+providerLog)
 	if err != nil {
 		return err
 	}
 
-	d := &demo{out: out, emu: emu, tf: tf, examples: *examples, work: work}
-	d.introduce(listener.Addr().String(), version)
+	d := &demo{out: out, emu: emu, tf: tf, examples: *examples, work: work, providerLog: providerLog}
+	d.introduce(endpoint, cli.Version.String())
 	for i, step := range d.steps() {
 		if err := d.tell(i+1, step); err != nil {
 			return err

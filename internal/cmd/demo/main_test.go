@@ -14,17 +14,14 @@ import (
 // instances found as the emulator has), so a story that no longer holds fails here.
 func TestDemoTellsTheWholeStory(t *testing.T) {
 	t.Parallel()
-	terraform, skip := acctest.TestCLI(1, 14)
-	if skip != "" {
-		t.Skip(skip)
-	}
+	cli := acctest.TestCLI(t, acctest.ActionsVersion)
 	providerDir := t.TempDir()
 	if err := acctest.BuildProvider("../../..", providerDir); err != nil {
 		t.Fatal(err)
 	}
 
 	var out bytes.Buffer
-	if err := run([]string{"-terraform", terraform, "-provider-dir", providerDir, "-examples", "../../../examples/demo"}, &out); err != nil {
+	if err := run([]string{"-terraform", cli.Path, "-provider-dir", providerDir, "-examples", "../../../examples/demo"}, &out); err != nil {
 		t.Fatalf("%v\n%s", err, out.String())
 	}
 	for _, want := range []string{

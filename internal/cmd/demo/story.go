@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/qcloudlabs/terraform-provider-qcloud/internal/acctest"
 	"github.com/qcloudlabs/terraform-provider-qcloud/internal/emulator"
 )
 
@@ -20,9 +21,12 @@ import (
 type demo struct {
 	out      io.Writer
 	emu      *emulator.Emulator
-	tf       *terraformCLI
+	tf       *acctest.Workspace
 	examples string
 	work     string
+	// providerLog is where the provider's INFO log goes (TF_LOG_PROVIDER, TF_LOG_PATH), which holds
+	// a line per poll of a wait.
+	providerLog string
 }
 
 // step is one part of the story: what it shows, and the commands that show it.
@@ -66,7 +70,7 @@ func (d *demo) tell(n int, s step) error {
 // nil keep), and returns the whole output.
 func (d *demo) terraform(keep *regexp.Regexp, args ...string) (string, error) {
 	fmt.Fprintf(d.out, "   $ terraform %s\n", strings.Join(args, " "))
-	out, err := d.tf.run(args...)
+	out, err := d.tf.Run(append(args, "-no-color")...)
 	if err != nil {
 		return out, err
 	}
@@ -109,7 +113,7 @@ func (d *demo) readAndWait() error {
 	if !strings.Contains(out, "not RUNNING") {
 		return fmt.Errorf("%w: the check did not warn of the stopped database\n%s", errStep, out)
 	}
-	providerLog, err := os.ReadFile(d.tf.providerLog)
+	providerLog, err := os.ReadFile(d.providerLog)
 	if err != nil {
 		return err
 	}

@@ -8,6 +8,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/qcloudlabs/terraform-provider-qcloud/internal/acctest"
 	"github.com/qcloudlabs/terraform-provider-qcloud/internal/emulator"
 )
 
@@ -145,12 +146,12 @@ func measureRefusal(o options, b build) (joiningResult, error) {
 		ids = append(ids, inst.ID)
 	}
 	config := oneIDEach
-	endpoint, stop, err := serve(emu)
+	endpoint, stop, err := acctest.Serve(emu)
 	if err != nil {
 		return r, err
 	}
 	defer stop()
-	w, err := newWorkspace(o.terraform, b.dir, providerBlock(endpoint)+config, map[string]any{"ids": ids})
+	w, err := newWorkspace(o.cli, b.dir, providerBlock(endpoint)+config, map[string]any{"ids": ids})
 	if err != nil {
 		return r, err
 	}
@@ -173,12 +174,12 @@ func measureRefusal(o options, b build) (joiningResult, error) {
 // applyOnce serves emu, applies config with vars through build b, and returns Terraform's run
 // time and the output count.
 func applyOnce(o options, b build, emu *emulator.Emulator, config string, vars map[string]any) (time.Duration, int, error) {
-	endpoint, stop, err := serve(emu)
+	endpoint, stop, err := acctest.Serve(emu)
 	if err != nil {
 		return 0, 0, err
 	}
 	defer stop()
-	w, err := newWorkspace(o.terraform, b.dir, providerBlock(endpoint)+config, vars)
+	w, err := newWorkspace(o.cli, b.dir, providerBlock(endpoint)+config, vars)
 	if err != nil {
 		return 0, 0, err
 	}

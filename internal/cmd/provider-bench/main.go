@@ -26,13 +26,13 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/qcloudlabs/terraform-provider-qcloud/internal/acctest"
 	"github.com/qcloudlabs/terraform-provider-qcloud/internal/emulator"
 )
 
@@ -47,6 +47,7 @@ type options struct {
 	providerDir, beforeDir string
 	officialDir            string
 	terraform              string
+	cli                    acctest.CLI
 	benchmarks             []string
 	sizes                  []int
 	reads                  string
@@ -89,14 +90,10 @@ func main() {
 			fail(err)
 		}
 	}
-	// Terraform runs in a folder of its own, so a relative path would no longer lead to it.
-	if o.terraform, err = exec.LookPath(o.terraform); err != nil {
+	if o.cli, err = acctest.FindCLI(o.terraform); err != nil {
 		fail(err)
 	}
-	if o.terraform, err = filepath.Abs(o.terraform); err != nil {
-		fail(err)
-	}
-	fmt.Printf("provider-bench: %s\n", terraformVersion(o.terraform))
+	fmt.Printf("provider-bench: Terraform v%s\n", o.cli.Version)
 	if slices.Contains(o.benchmarks, "reads") {
 		runReads(o)
 	}

@@ -7,6 +7,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/qcloudlabs/terraform-provider-qcloud/internal/acctest"
 	"github.com/qcloudlabs/terraform-provider-qcloud/internal/emulator"
 )
 
@@ -69,7 +70,7 @@ func measureOfficial(o options, provider, dir, binary string) (officialResult, e
 			return officialResult{}, err
 		}
 	}
-	endpoint, stop, err := serve(emu)
+	endpoint, stop, err := acctest.Serve(emu)
 	if err != nil {
 		return officialResult{}, err
 	}
@@ -102,17 +103,17 @@ output "count" {
 }
 `
 	}
-	w, err := newWorkspace(o.terraform, dir, config, nil)
+	w, err := newWorkspace(o.cli, dir, config, nil)
 	if err != nil {
 		return officialResult{}, err
 	}
 	defer w.remove()
 	if provider == "tencentcloud" {
-		w.env = append(w.env, "HTTP_PROXY=http://"+endpoint, "NO_PROXY=")
-		if err := w.write("main.tf", officialRequiredProviders+config); err != nil {
+		w.Env = append(w.Env, "HTTP_PROXY=http://"+endpoint, "NO_PROXY=")
+		if err := w.Write("main.tf", officialRequiredProviders+config); err != nil {
 			return officialResult{}, err
 		}
-		if err := w.write("terraformrc", officialDevOverrides(dir)); err != nil {
+		if err := w.Write(acctest.CLIConfigFile, officialDevOverrides(dir)); err != nil {
 			return officialResult{}, err
 		}
 	}

@@ -65,7 +65,7 @@ func measureRead(o options, n int, mode string) (readResult, error) {
 	default:
 		return readResult{}, fmt.Errorf("%q is not a way of reading: list all, by ID or by filter, the first two with details", mode)
 	}
-	w, err := newWorkspace(o.terraform, o.providerDir, readConfig(endpoint, o.rateLimit, arguments), vars)
+	w, err := newWorkspace(o.cli, o.providerDir, readConfig(endpoint, o.rateLimit, arguments), vars)
 	if err != nil {
 		return readResult{}, err
 	}

@@ -6,6 +6,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/qcloudlabs/terraform-provider-qcloud/internal/acctest"
 	"github.com/qcloudlabs/terraform-provider-qcloud/internal/emulator"
 )
 
@@ -43,7 +44,7 @@ func measureResources(o options, provider, providerDir string, latency time.Dura
 		Latency:    latency,
 		Operations: emulator.Operations{Duration: time.Second, Seed: 1},
 	})
-	endpoint, stop, err := serve(emu)
+	endpoint, stop, err := acctest.Serve(emu)
 	if err != nil {
 		return resourceResult{}, err
 	}
@@ -64,7 +65,7 @@ resource "qcloud_cvm_instance_state" "fleet" {
   poll_interval = "1s"
 }
 `
-	w, err := newWorkspace(o.terraform, providerDir, config, map[string]any{"ids": ids, "state": "RUNNING"})
+	w, err := newWorkspace(o.cli, providerDir, config, map[string]any{"ids": ids, "state": "RUNNING"})
 	if err != nil {
 		return resourceResult{}, err
 	}

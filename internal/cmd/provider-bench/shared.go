@@ -37,7 +37,7 @@ func measureShared(o options, provider, providerDir string, runs, n int) (shared
 	workspaces := make([]*workspace, runs)
 	for i := range workspaces {
 		// Each run is paced at the API's limit, as a run that does not know of the others would be.
-		if workspaces[i], err = newWorkspace(o.terraform, providerDir, readConfig(endpoint, o.rateLimit, ""), nil); err != nil {
+		if workspaces[i], err = newWorkspace(o.cli, providerDir, readConfig(endpoint, o.rateLimit, ""), nil); err != nil {
 			return sharedResult{}, err
 		}
 		defer workspaces[i].remove()

@@ -1,14 +1,8 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
-	"errors"
-	"fmt"
-	"net"
-	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -17,17 +11,6 @@ import (
 	"github.com/qcloudlabs/terraform-provider-qcloud/internal/acctest"
 	"github.com/qcloudlabs/terraform-provider-qcloud/internal/emulator"
 )
-
-// serve starts emu on a port of this machine and returns its address and a function that stops it.
-func serve(emu *emulator.Emulator) (string, func(), error) {
-	listener, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", nil, err
-	}
-	server := &http.Server{Handler: emu, ReadHeaderTimeout: 10 * time.Second}
-	go func() { _ = server.Serve(listener) }()
-	return listener.Addr().String(), func() { _ = server.Close() }, nil
-}
 
 // serveFleet serves an emulator of n instances at o's latency and rate limit.
 func serveFleet(o options, n int) (*emulator.Emulator, string, func(), error) {
@@ -38,54 +21,39 @@ func serveFleet(o options, n int) (*emulator.Emulator, string, func(), error) {
 		RateLimit: o.rateLimit,
 		Latency:   o.latency,
 	})
-	endpoint, stop, err := serve(emu)
+	endpoint, stop, err := acctest.Serve(emu)
 	return emu, endpoint, stop, err
 }
 
-// workspace is a folder with a configuration, run by one Terraform CLI with one provider build.
-type workspace struct {
-	dir         string
-	terraform   string
-	providerDir string
-	env         []string
-}
+// workspace is a folder of its own with a configuration, run by one Terraform CLI with one
+// provider build and the emulator's keys.
+type workspace struct{ *acctest.Workspace }
 
 // newWorkspace writes config (and vars as terraform.tfvars.json, if set) into a new folder whose
 // CLI configuration installs the provider from providerDir.
-func newWorkspace(terraform, providerDir, config string, vars map[string]any) (*workspace, error) {
+func newWorkspace(cli acctest.CLI, providerDir, config string, vars map[string]any) (*workspace, error) {
 	dir, err := os.MkdirTemp("", "provider-bench")
 	if err != nil {
 		return nil, err
 	}
-	w := &workspace{dir: dir, terraform: terraform, providerDir: providerDir}
-	w.env = append(os.Environ(),
-		"TF_CLI_CONFIG_FILE="+filepath.Join(dir, "terraformrc"),
-		"TF_IN_AUTOMATION=1", "CHECKPOINT_DISABLE=1",
-		"TENCENTCLOUD_SECRET_ID="+secretID, "TENCENTCLOUD_SECRET_KEY="+secretKey)
-	files := map[string]string{
-		"main.tf":     acctest.RequiredProviders + config,
-		"terraformrc": acctest.DevOverrides("registry.terraform.io", providerDir),
+	ws, err := acctest.NewWorkspace(cli, dir, providerDir, "TENCENTCLOUD_SECRET_ID="+secretID, "TENCENTCLOUD_SECRET_KEY="+secretKey)
+	if err != nil {
+		return nil, err
 	}
+	w := &workspace{ws}
 	if vars != nil {
 		encoded, err := jsonText(vars)
 		if err != nil {
 			return nil, err
 		}
-		files["terraform.tfvars.json"] = encoded
+		if err := w.Write("terraform.tfvars.json", encoded); err != nil {
+			return nil, err
+		}
 	}
-	var errs []error
-	for name, content := range files {
-		errs = append(errs, os.WriteFile(filepath.Join(dir, name), []byte(content), 0o600))
-	}
-	return w, errors.Join(errs...)
+	return w, w.Write("main.tf", acctest.RequiredProviders+config)
 }
 
-func (w *workspace) remove() { _ = os.RemoveAll(w.dir) }
-
-// write replaces the workspace's file name with content.
-func (w *workspace) write(name, content string) error {
-	return os.WriteFile(filepath.Join(w.dir, name), []byte(content), 0o600)
-}
+func (w *workspace) remove() { _ = os.RemoveAll(w.Dir) }
 
 // run runs terraform with args in the workspace and returns how long it took.
 func (w *workspace) run(args ...string) (time.Duration, error) {
@@ -96,17 +64,9 @@ func (w *workspace) run(args ...string) (time.Duration, error) {
 // runOutput runs terraform with args in the workspace and returns how long it took and what it
 // printed.
 func (w *workspace) runOutput(args ...string) (time.Duration, string, error) {
-	cmd := exec.Command(w.terraform, args...)
-	cmd.Dir, cmd.Env = w.dir, w.env
-	var output bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &output, &output
 	start := time.Now()
-	err := cmd.Run()
-	took := time.Since(start)
-	if err != nil {
-		return took, output.String(), fmt.Errorf("terraform %s: %w\n%s", strings.Join(args, " "), err, output.String())
-	}
-	return took, output.String(), nil
+	output, err := w.Run(args...)
+	return time.Since(start), output, err
 }
 
 // applyCounting runs `terraform apply` in the workspace and returns how long it took, the peak RSS
@@ -126,13 +86,11 @@ func (w *workspace) applyCounting(binary string) (runTime time.Duration, peakRSS
 
 // outputNumber is the output name of the workspace's state, a number.
 func (w *workspace) outputNumber(name string) (int, error) {
-	cmd := exec.Command(w.terraform, "output", "-raw", name)
-	cmd.Dir, cmd.Env = w.dir, w.env
-	out, err := cmd.Output()
+	out, err := w.Run("output", "-raw", name)
 	if err != nil {
-		return 0, fmt.Errorf("terraform output: %w", err)
+		return 0, err
 	}
-	return strconv.Atoi(strings.TrimSpace(string(out)))
+	return strconv.Atoi(strings.TrimSpace(out))
 }
 
 // providerBlock is the provider block of a benchmark against the emulator at endpoint.
@@ -190,15 +148,6 @@ func highWaterMark(pid string) int64 {
 		}
 	}
 	return 0
-}
-
-func terraformVersion(terraform string) string {
-	out, err := exec.Command(terraform, "version").Output()
-	if err != nil {
-		return "terraform version unknown"
-	}
-	line, _, _ := strings.Cut(string(out), "\n")
-	return line
 }
 
 func jsonText(v any) (string, error) {
