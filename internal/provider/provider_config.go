@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net"
 	"net/http"
-	"regexp"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -15,54 +14,6 @@ import (
 	"github.com/qcloudlabs/terraform-provider-qcloud/internal/auth"
 	"github.com/qcloudlabs/terraform-provider-qcloud/internal/cvm"
 )
-
-// The environment variables of the official tencentcloud provider and tccli.
-const (
-	envSecretID                  = "TENCENTCLOUD_SECRET_ID"
-	envSecretKey                 = "TENCENTCLOUD_SECRET_KEY"
-	envSecurityToken             = "TENCENTCLOUD_SECURITY_TOKEN"
-	envRegion                    = "TENCENTCLOUD_REGION"
-	envProfile                   = "TENCENTCLOUD_PROFILE"
-	envSharedCredentialsDir      = "TENCENTCLOUD_SHARED_CREDENTIALS_DIR"
-	envCAMRoleName               = "TENCENTCLOUD_CAM_ROLE_NAME"
-	envAssumeRoleARN             = "TENCENTCLOUD_ASSUME_ROLE_ARN"
-	envAssumeRoleSessionName     = "TENCENTCLOUD_ASSUME_ROLE_SESSION_NAME"
-	envAssumeRoleSessionDuration = "TENCENTCLOUD_ASSUME_ROLE_SESSION_DURATION"
-	envAssumeRoleExternalID      = "TENCENTCLOUD_ASSUME_ROLE_EXTERNAL_ID"
-	envAssumeRoleSourceIdentity  = "TENCENTCLOUD_ASSUME_ROLE_SOURCE_IDENTITY"
-	envAssumeRoleSerialNumber    = "TENCENTCLOUD_ASSUME_ROLE_SERIAL_NUMBER"
-	envAssumeRoleTokenCode       = "TENCENTCLOUD_ASSUME_ROLE_TOKEN_CODE"
-	envWebIdentityToken          = "TENCENTCLOUD_ASSUME_ROLE_WEB_IDENTITY_TOKEN"
-	envWebIdentityTokenFile      = "TENCENTCLOUD_ASSUME_ROLE_WEB_IDENTITY_TOKEN_FILE"
-	envProviderID                = "TENCENTCLOUD_ASSUME_ROLE_PROVIDER_ID"
-	envSAMLAssertion             = "TENCENTCLOUD_ASSUME_ROLE_SAML_ASSERTION"
-	envPrincipalARN              = "TENCENTCLOUD_ASSUME_ROLE_PRINCIPAL_ARN"
-	envProtocol                  = "TENCENTCLOUD_PROTOCOL"
-	envDomain                    = "TENCENTCLOUD_DOMAIN"
-)
-
-// The variables TKE sets in a pod whose service account is bound to a CAM role.
-const (
-	envTKERegion               = "TKE_REGION"
-	envTKEProviderID           = "TKE_PROVIDER_ID"
-	envTKEWebIdentityTokenFile = "TKE_WEB_IDENTITY_TOKEN_FILE"
-	envTKERoleARN              = "TKE_ROLE_ARN"
-)
-
-const (
-	defaultRegion          = "ap-guangzhou"
-	defaultProfile         = "default"
-	defaultDomain          = "tencentcloudapi.com"
-	defaultMaxRetries      = 8
-	defaultSessionName     = "terraform-provider-qcloud"
-	defaultSessionDuration = 7200
-	maxSessionDuration     = 43200
-	defaultProviderID      = "OIDC"
-)
-
-var accountIDPattern = regexp.MustCompile(`^[0-9]+$`)
-
-var hostPortPattern = regexp.MustCompile(`^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?)(:[0-9]{1,5})?$`)
 
 // clientConfig is the provider block resolved into what the API clients need, after environment
 // variables, profile files and defaults have been applied.
@@ -86,26 +37,11 @@ type apiEndpoints struct {
 	metadata string
 }
 
-// environment reads the environment variables the provider falls back to: os.Getenv in the
-// provider's binary, a map in tests, so that no test has to change the process's environment.
-type environment func(name string) string
-
-// or returns the configured value, else the environment variable name's, else def. An empty
-// value counts as unset, wherever it comes from.
-func (env environment) or(v types.String, name, def string) string {
-	if s := v.ValueString(); s != "" {
-		return s
-	}
-	if s := env(name); s != "" {
-		return s
-	}
-	return def
-}
-
-// resolveClientConfig resolves the provider block step by step: endpoints, the source that needs
-// no keys and the role to assume, the tccli profile, the region, then the credentials, which
-// need all of those.
-func resolveClientConfig(config qcloudProviderModel, env environment) (clientConfig, diag.Diagnostics) {
+// resolveClientConfig resolves the provider block, with the environment getenv reads and the
+// defaults: endpoints, the tccli profile, the region, then the credentials, which need all of
+// those.
+func resolveClientConfig(config qcloudProviderModel, getenv environment) (clientConfig, diag.Diagnostics) {
+	env := readEnvironment(getenv)
 	c := clientConfig{maxRetries: defaultMaxRetries, allowedAccounts: config.AllowedAccountIDs, forbiddenAccounts: config.ForbiddenAccountIDs}
 	if !config.RateLimit.IsNull() {
 		c.rateLimit = config.RateLimit.ValueFloat64()
@@ -116,18 +52,6 @@ func resolveClientConfig(config qcloudProviderModel, env environment) (clientCon
 
 	endpoints, diags := resolveEndpoints(config, env)
 	c.endpoints = endpoints
-	keyless, err := chosenKeylessSource(config, env)
-	if err != nil {
-		diags.AddError("No usable Tencent Cloud credentials", err.Error())
-		return c, diags
-	}
-	role, err := roleToAssume(config.AssumeRole, env, keyless == nil)
-	if err != nil {
-		diags.AddAttributeError(path.Root("assume_role"), "Invalid assume_role", err.Error())
-	}
-	usesSTS := role.ARN != "" || keyless != nil || len(c.allowedAccounts)+len(c.forbiddenAccounts) > 0
-	diags.Append(plainHTTPWarning(endpoints, usesSTS)...)
-
 	profile, err := chosenProfile(config, env)
 	if err != nil {
 		diags.AddAttributeError(path.Root("shared_credentials_dir"), "Unable to locate the tccli profile", err.Error())
@@ -138,29 +62,30 @@ func resolveClientConfig(config qcloudProviderModel, env environment) (clientCon
 	diags.Append(regionDiags...)
 	// STS answers like every Tencent Cloud API, so its requests go through the CVM client's checks.
 	c.sts = auth.STS{Endpoint: endpoints.sts, Scheme: endpoints.scheme, Region: c.region, Transport: cvm.CheckedTransport(http.DefaultTransport)}
-	c.credentials, c.credentialSource, err = resolveCredentials(config, env, profile, keyless, role, endpoints.metadata, c.sts)
-	if err != nil {
-		diags.AddError("No usable Tencent Cloud credentials", err.Error())
-	}
+
+	chosen, credDiags := chooseCredentials(credentialInputs{config: config, env: env, profile: profile, metadata: endpoints.metadata, sts: c.sts})
+	diags.Append(credDiags...)
+	c.credentials, c.credentialSource = chosen.credentials, chosen.description
+	diags.Append(plainHTTPWarning(endpoints, chosen.usesSTS || len(c.allowedAccounts)+len(c.forbiddenAccounts) > 0)...)
 	return c, diags
 }
 
 // resolveEndpoints derives the scheme and every endpoint from protocol, domain and endpoints.
-func resolveEndpoints(config qcloudProviderModel, env environment) (apiEndpoints, diag.Diagnostics) {
+func resolveEndpoints(config qcloudProviderModel, env providerEnvironment) (apiEndpoints, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	var e apiEndpoints
-	switch protocol := strings.ToUpper(env.or(config.Protocol, envProtocol, "HTTPS")); protocol {
+	switch protocol := strings.ToUpper(setting(config.Protocol, env.Protocol, "HTTPS")); protocol {
 	case "HTTPS", "HTTP":
 		e.scheme = strings.ToLower(protocol)
 	default:
 		diags.AddAttributeError(path.Root("protocol"), "Invalid protocol",
-			fmt.Sprintf("%s is %q; it must be HTTPS or HTTP.", envProtocol, env(envProtocol)))
+			fmt.Sprintf("%s is %q; it must be HTTPS or HTTP.", envProtocol, env.Protocol))
 	}
 	var overrides endpointsModel
 	if config.Endpoints != nil {
 		overrides = *config.Endpoints
 	}
-	domain := env.or(config.Domain, envDomain, defaultDomain)
+	domain := setting(config.Domain, env.Domain, defaultDomain)
 	e.cvm = cmp.Or(overrides.CVM.ValueString(), "cvm."+domain)
 	e.sts = cmp.Or(overrides.STS.ValueString(), "sts."+domain)
 	e.metadata = cmp.Or(overrides.Metadata.ValueString(), auth.DefaultMetadataEndpoint)
@@ -196,9 +121,9 @@ func plainHTTPWarning(e apiEndpoints, usesSTS bool) diag.Diagnostics {
 
 // resolveRegion is the configured region, else the environment's, else the tccli profile's, else
 // the default.
-func resolveRegion(configured types.String, profile tccliProfile, env environment) (string, diag.Diagnostics) {
+func resolveRegion(configured types.String, profile tccliProfile, env providerEnvironment) (string, diag.Diagnostics) {
 	var diags diag.Diagnostics
-	region := env.or(configured, envRegion, "")
+	region := setting(configured, env.Region, "")
 	if region == "" {
 		var err error
 		region, err = profile.Region()

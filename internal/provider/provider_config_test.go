@@ -276,40 +276,41 @@ func TestRoleToAssume(t *testing.T) {
 	cases := map[string]struct {
 		block *assumeRoleModel
 		env   map[string]string
-		// envARN is set when no source that needs no keys takes TENCENTCLOUD_ASSUME_ROLE_ARN.
-		envARN bool
-		want   auth.Role
+		// withKeys is set when no source that needs no keys takes TENCENTCLOUD_ASSUME_ROLE_ARN.
+		withKeys bool
+		want     auth.Role
 	}{
-		"none": {want: auth.Role{SessionName: defaultSessionName, Duration: defaultSessionDuration * time.Second}},
+		"none, whatever else the environment says": {env: map[string]string{envAssumeRoleSessionDuration: "two hours", envAssumeRoleTokenCode: "384912"},
+			withKeys: true, want: auth.Role{}},
 		"the MFA device, its code and the source identity of the environment": {
 			env: map[string]string{envAssumeRoleARN: testRoleARN, envAssumeRoleSerialNumber: "qcs::cam:uin/1::mfa/softToken",
 				envAssumeRoleTokenCode: "384912", envAssumeRoleSourceIdentity: "alice"},
-			envARN: true,
+			withKeys: true,
 			want: auth.Role{ARN: testRoleARN, SessionName: defaultSessionName, Duration: defaultSessionDuration * time.Second,
 				SerialNumber: "qcs::cam:uin/1::mfa/softToken", TokenCode: "384912", SourceIdentity: "alice"},
 		},
 		"the environment's ARN taken by a web identity": {
 			env:  map[string]string{envAssumeRoleARN: testRoleARN},
-			want: auth.Role{SessionName: defaultSessionName, Duration: defaultSessionDuration * time.Second},
+			want: auth.Role{},
 		},
 		"the block": {
 			block: &assumeRoleModel{RoleARN: types.StringValue(testRoleARN), SessionName: types.StringValue("acceptance"),
 				SessionDuration: types.Int64Value(900), Policy: types.StringValue(`{"version":"2.0"}`), ExternalID: types.StringValue("ext-42")},
-			env:    map[string]string{envAssumeRoleARN: "qcs::cam::uin/1:roleName/other", envAssumeRoleSessionDuration: "60", envAssumeRoleExternalID: "other"},
-			envARN: true,
-			want:   auth.Role{ARN: testRoleARN, SessionName: "acceptance", Duration: 900 * time.Second, Policy: `{"version":"2.0"}`, ExternalID: "ext-42"},
+			env:      map[string]string{envAssumeRoleARN: "qcs::cam::uin/1:roleName/other", envAssumeRoleSessionDuration: "60", envAssumeRoleExternalID: "other"},
+			withKeys: true,
+			want:     auth.Role{ARN: testRoleARN, SessionName: "acceptance", Duration: 900 * time.Second, Policy: `{"version":"2.0"}`, ExternalID: "ext-42"},
 		},
 		"the environment": {
 			env: map[string]string{envAssumeRoleARN: testRoleARN, envAssumeRoleSessionName: "from-env",
 				envAssumeRoleSessionDuration: "900", envAssumeRoleExternalID: "ext-42"},
-			envARN: true,
-			want:   auth.Role{ARN: testRoleARN, SessionName: "from-env", Duration: 900 * time.Second, ExternalID: "ext-42"},
+			withKeys: true,
+			want:     auth.Role{ARN: testRoleARN, SessionName: "from-env", Duration: 900 * time.Second, ExternalID: "ext-42"},
 		},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			role, err := roleToAssume(tc.block, envOf(tc.env), tc.envARN)
+			role, err := roleToAssume(tc.block, readEnvironment(envOf(tc.env)), tc.withKeys)
 			if err != nil || role != tc.want {
 				t.Fatalf("got %+v (%v), want %+v", role, err, tc.want)
 			}

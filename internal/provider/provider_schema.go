@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"regexp"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/float64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
@@ -16,6 +17,23 @@ import (
 
 	"github.com/qcloudlabs/terraform-provider-qcloud/internal/auth"
 )
+
+// The defaults of the provider block, which its schema documents.
+const (
+	defaultRegion          = "ap-guangzhou"
+	defaultProfile         = "default"
+	defaultDomain          = "tencentcloudapi.com"
+	defaultMaxRetries      = 8
+	defaultSessionName     = "terraform-provider-qcloud"
+	defaultSessionDuration = 7200
+	maxSessionDuration     = 43200
+	defaultProviderID      = "OIDC"
+)
+
+// The forms of an account ID and of an endpoint (host[:port], no scheme).
+var accountIDPattern = regexp.MustCompile(`^[0-9]+$`)
+
+var hostPortPattern = regexp.MustCompile(`^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?)(:[0-9]{1,5})?$`)
 
 // endpointValidator accepts host[:port]: a name, an IPv4 address or a bracketed IPv6 address.
 var endpointValidator = stringvalidator.RegexMatches(

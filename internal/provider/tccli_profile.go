@@ -19,10 +19,10 @@ type tccliProfile struct {
 
 // chosenProfile is the profile named by profile (or its environment variable), else the default
 // one, in shared_credentials_dir (or its environment variable), else ~/.tccli.
-func chosenProfile(config qcloudProviderModel, env environment) (tccliProfile, error) {
-	name := env.or(config.Profile, envProfile, "")
+func chosenProfile(config qcloudProviderModel, env providerEnvironment) (tccliProfile, error) {
+	name := setting(config.Profile, env.Profile, "")
 	p := tccliProfile{TccliProfile: auth.TccliProfile{Name: cmp.Or(name, defaultProfile)}, chosen: name != ""}
-	p.Dir = env.or(config.SharedCredentialsDir, envSharedCredentialsDir, "~/.tccli")
+	p.Dir = setting(config.SharedCredentialsDir, env.SharedCredentialsDir, "~/.tccli")
 	if rest, ok := strings.CutPrefix(p.Dir, "~"); ok && (rest == "" || rest[0] == '/' || rest[0] == filepath.Separator) {
 		home, err := os.UserHomeDir()
 		if err != nil {
