@@ -41,34 +41,34 @@ type coalescer[T any] struct {
 
 	mu sync.Mutex
 	// open are, per kind, the calls that callers may still join, in the order they were made.
-	open map[joinKey][]*joined[T]
+	open map[joinKey][]*sharedCall[T]
 }
 
 func newCoalescer[T any](c *Client, send func(context.Context, joinKey, request, []string) (T, error), share func(T, []string) T) *coalescer[T] {
-	return &coalescer[T]{c: c, send: send, share: share, open: map[joinKey][]*joined[T]{}}
+	return &coalescer[T]{c: c, send: send, share: share, open: map[joinKey][]*sharedCall[T]{}}
 }
 
-// joined is one call that carries the IDs of one caller or more.
-type joined[T any] struct {
+// sharedCall is one call that carries the IDs of one caller or more.
+type sharedCall[T any] struct {
 	key   joinKey
-	parts []*part[T] // the callers waiting for its answer
-	open  bool       // callers may join it: it has not had its turn, and is not a half of a refused call
-	sent  bool       // its IDs are fixed: the request pipeline has them
+	parts []*waitingCaller[T] // the callers waiting for its answer
+	open  bool                // callers may join it: it has not had its turn, and is not a half of a refused call
+	sent  bool                // its IDs are fixed: the request pipeline has them
 	// end ends the call's context: every caller has left.
 	end    context.CancelFunc
 	record attempts
 }
 
-// part is one caller's share of a joined call.
-type part[T any] struct {
+// waitingCaller is one caller's share of a joined call.
+type waitingCaller[T any] struct {
 	ctx    context.Context // the caller's
 	r      request         // how the caller names its request
 	ids    []string
-	call   *joined[T] // the call that carries it: another one after a split
-	answer chan outcome[T]
+	call   *sharedCall[T] // the call that carries it: another one after a split
+	answer chan callerAnswer[T]
 }
 
-type outcome[T any] struct {
+type callerAnswer[T any] struct {
 	answer T
 	err    error
 }
@@ -77,15 +77,15 @@ type outcome[T any] struct {
 // one; r names the caller's request in its errors. A caller whose ctx ends leaves the call: its
 // IDs are not sent if the call has not gone yet, and the others go on without it.
 func (co *coalescer[T]) call(ctx context.Context, k joinKey, r request, ids []string) (T, error) {
-	p := &part[T]{ctx: ctx, r: r, ids: ids, answer: make(chan outcome[T], 1)}
+	p := &waitingCaller[T]{ctx: ctx, r: r, ids: ids, answer: make(chan callerAnswer[T], 1)}
 	co.mu.Lock()
 	open := co.open[k]
-	i := slices.IndexFunc(open, func(j *joined[T]) bool { return j.carried(ids) <= pageSize })
-	var j *joined[T]
+	i := slices.IndexFunc(open, func(j *sharedCall[T]) bool { return j.idCountWith(ids) <= pageSize })
+	var j *sharedCall[T]
 	if i >= 0 {
 		j = open[i]
 	} else {
-		j = &joined[T]{key: k, open: true}
+		j = &sharedCall[T]{key: k, open: true}
 		co.open[k] = append(open, j)
 		co.start(ctx, j)
 	}
@@ -113,7 +113,7 @@ func (co *coalescer[T]) call(ctx context.Context, k joinKey, r request, ids []st
 
 // start runs j on a context of its own, which keeps ctx's values (the logger) and ends when every
 // caller has left; its deadline is its callers' latest. co.mu is held.
-func (co *coalescer[T]) start(ctx context.Context, j *joined[T]) {
+func (co *coalescer[T]) start(ctx context.Context, j *sharedCall[T]) {
 	ctx, end := context.WithCancel(context.WithoutCancel(ctx))
 	j.end = end
 	go func() {
@@ -123,7 +123,7 @@ func (co *coalescer[T]) start(ctx context.Context, j *joined[T]) {
 }
 
 // run waits for j's turn, sends it and hands out the answer.
-func (co *coalescer[T]) run(ctx context.Context, j *joined[T]) {
+func (co *coalescer[T]) run(ctx context.Context, j *sharedCall[T]) {
 	t, err := co.c.pace(j.key.action, j.key.region).wait(ctx, func() (time.Time, bool) {
 		co.mu.Lock()
 		defer co.mu.Unlock()
@@ -136,7 +136,7 @@ func (co *coalescer[T]) run(ctx context.Context, j *joined[T]) {
 		j.parts = nil
 		co.mu.Unlock()
 		for _, p := range parts {
-			p.answer <- outcome[T]{err: newError(p.ctx, p.r, 0, notSent(p.ctx), true)}
+			p.answer <- callerAnswer[T]{err: newError(p.ctx, p.r, 0, notSent(p.ctx), true)}
 		}
 		return
 	}
@@ -153,24 +153,24 @@ func (co *coalescer[T]) run(ctx context.Context, j *joined[T]) {
 		ctx, cancel = context.WithDeadline(ctx, deadline)
 		defer cancel()
 	}
-	r.action, r.region, r.turn, r.record = j.key.action, j.key.region, &t, &j.record
+	r.action, r.region, r.permit, r.record = j.key.action, j.key.region, &t, &j.record
 	answer, err := co.send(ctx, j.key, r, ids)
-	co.settle(ctx, j, answer, err)
+	co.answerCallers(ctx, j, answer, err)
 }
 
-// settle gives each caller still waiting its part of the answer, or its own error. When the API
+// answerCallers gives each caller still waiting its part of the answer, or its own error. When the API
 // refuses a call that carries several callers' IDs for a reason that concerns some of its
 // instances (unknown, in the wrong state, busy), each half of the callers is sent again on its
 // own, and so on: the refusal ends with the callers whose instances it concerns, and the others
 // are answered. Any other refusal (the keys, a permission, a parameter, a proxy) concerns every
 // caller alike, and goes to all of them from this one call.
-func (co *coalescer[T]) settle(ctx context.Context, j *joined[T], answer T, err error) {
+func (co *coalescer[T]) answerCallers(ctx context.Context, j *sharedCall[T], answer T, err error) {
 	co.mu.Lock()
 	parts := j.parts
 	j.parts = nil
 	if err != nil && len(parts) > 1 && namesInstances(err, j.ids()) {
-		for _, half := range [][]*part[T]{parts[:len(parts)/2], parts[len(parts)/2:]} {
-			split := &joined[T]{key: j.key, parts: half}
+		for _, half := range [][]*waitingCaller[T]{parts[:len(parts)/2], parts[len(parts)/2:]} {
+			split := &sharedCall[T]{key: j.key, parts: half}
 			for _, p := range half {
 				p.call = split
 			}
@@ -182,16 +182,16 @@ func (co *coalescer[T]) settle(ctx context.Context, j *joined[T], answer T, err 
 	co.mu.Unlock()
 	for _, p := range parts {
 		if err != nil {
-			p.answer <- outcome[T]{err: p.own(err)}
+			p.answer <- callerAnswer[T]{err: p.asCallersError(err)}
 		} else {
-			p.answer <- outcome[T]{answer: co.share(answer, p.ids)}
+			p.answer <- callerAnswer[T]{answer: co.share(answer, p.ids)}
 		}
 	}
 }
 
 // leave takes p out of its call, and reports false when the call has answered it already; a call
 // that nobody waits for any more ends. co.mu is held.
-func (co *coalescer[T]) leave(p *part[T]) bool {
+func (co *coalescer[T]) leave(p *waitingCaller[T]) bool {
 	j := p.call
 	i := slices.Index(j.parts, p)
 	if i < 0 {
@@ -206,12 +206,12 @@ func (co *coalescer[T]) leave(p *part[T]) bool {
 }
 
 // close takes j out of the calls that can be joined; co.mu is held.
-func (co *coalescer[T]) close(j *joined[T]) {
+func (co *coalescer[T]) close(j *sharedCall[T]) {
 	if !j.open {
 		return
 	}
 	j.open = false
-	open := slices.DeleteFunc(co.open[j.key], func(w *joined[T]) bool { return w == j })
+	open := slices.DeleteFunc(co.open[j.key], func(w *sharedCall[T]) bool { return w == j })
 	if len(open) == 0 {
 		delete(co.open, j.key)
 	} else {
@@ -219,8 +219,8 @@ func (co *coalescer[T]) close(j *joined[T]) {
 	}
 }
 
-// carried is how many IDs j would carry with ids.
-func (j *joined[T]) carried(ids []string) int {
+// idCountWith is how many IDs j would carry with ids.
+func (j *sharedCall[T]) idCountWith(ids []string) int {
 	carried := map[string]bool{}
 	for _, p := range j.parts {
 		for _, id := range p.ids {
@@ -234,7 +234,7 @@ func (j *joined[T]) carried(ids []string) int {
 }
 
 // ids are the IDs of j's callers, each once, in the order they joined.
-func (j *joined[T]) ids() []string {
+func (j *sharedCall[T]) ids() []string {
 	var ids []string
 	for _, p := range j.parts {
 		ids = append(ids, p.ids...)
@@ -244,7 +244,7 @@ func (j *joined[T]) ids() []string {
 
 // deadline is the latest deadline of j's callers, and false when one of them has none: a joined
 // call serves its callers for as long as the last of them waits.
-func (j *joined[T]) deadline() (time.Time, bool) {
+func (j *sharedCall[T]) deadline() (time.Time, bool) {
 	var latest time.Time
 	for _, p := range j.parts {
 		d, ok := p.ctx.Deadline()
@@ -259,7 +259,7 @@ func (j *joined[T]) deadline() (time.Time, bool) {
 }
 
 // request is how j is named in logs and errors: as its caller named it when it carries one.
-func (j *joined[T]) request() request {
+func (j *sharedCall[T]) request() request {
 	if len(j.parts) == 1 {
 		return j.parts[0].r
 	}
@@ -269,8 +269,8 @@ func (j *joined[T]) request() request {
 	}
 }
 
-// own is err as the caller's own: its request named as the caller names it.
-func (p *part[T]) own(err error) error {
+// asCallersError is err as the caller's asCallersError: its request named as the caller names it.
+func (p *waitingCaller[T]) asCallersError(err error) error {
 	var apiErr *Error
 	if !errors.As(err, &apiErr) {
 		return err

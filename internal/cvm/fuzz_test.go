@@ -26,7 +26,7 @@ func FuzzCheck(f *testing.F) {
 		if byID {
 			q = query{ids: []string{"ins-r8hr2upy", "ins-5d8a23rs"}}
 		}
-		p, err := check(statusAnswer(resp.Response), q)
+		p, err := checkPage(statusAnswer(resp.Response), q)
 		if err != nil {
 			return
 		}

@@ -40,8 +40,8 @@ const (
 	failed
 )
 
-// operand is one instance an operation acts on, and where it stands.
-type operand struct {
+// instanceProgress is one instance an operation acts on, and where it stands.
+type instanceProgress struct {
 	state     string
 	phase     instancePhase
 	requestID string // of the call that sent the operation for it
@@ -52,14 +52,14 @@ type operand struct {
 	failure    *Failure
 }
 
-// ledger is the account of one operation under way: where each of its instances stands, and
+// operationRun is the account of one operation under way: where each of its instances stands, and
 // the polls and calls made so far.
-type ledger struct {
+type operationRun struct {
 	c        *Client
 	o        Operation
 	spec     opSpec
 	ids      []string
-	operands map[string]*operand
+	progress map[string]*instanceProgress
 	start    time.Time
 	polls    int
 	calls    map[string]int
@@ -78,7 +78,7 @@ func (c *Client) Operate(ctx context.Context, o Operation) (OperationResult, err
 	if !ok || o.PollInterval <= 0 {
 		return OperationResult{}, fmt.Errorf("cvm: an operation needs an Op (start, stop or reboot) and a poll interval greater than 0, not %q and %s", o.Op, o.PollInterval)
 	}
-	l := &ledger{c: c, o: o, spec: spec, ids: uniqueIDs(o.IDs), operands: map[string]*operand{}, start: time.Now(), calls: map[string]int{}}
+	l := &operationRun{c: c, o: o, spec: spec, ids: uniqueIDs(o.IDs), progress: map[string]*instanceProgress{}, start: time.Now(), calls: map[string]int{}}
 	if len(l.ids) == 0 {
 		return l.result(), nil
 	}
@@ -92,7 +92,7 @@ func (c *Client) Operate(ctx context.Context, o Operation) (OperationResult, err
 	}
 	var refused []Status
 	for _, s := range first.Statuses {
-		l.operands[s.ID] = &operand{state: s.State}
+		l.progress[s.ID] = &instanceProgress{state: s.State}
 		if !l.sortByState(s.ID) {
 			refused = append(refused, s)
 		}
@@ -128,8 +128,8 @@ func (c *Client) Operate(ctx context.Context, o Operation) (OperationResult, err
 
 // sortByState sorts an instance not sent the operation by its state, and reports false for one that cannot reach
 // the target.
-func (l *ledger) sortByState(id string) bool {
-	inst := l.operands[id]
+func (l *operationRun) sortByState(id string) bool {
+	inst := l.progress[id]
 	switch s := inst.state; {
 	case l.o.Op != Reboot && s == l.spec.target:
 		inst.phase, inst.skipped = done, true
@@ -145,20 +145,20 @@ func (l *ledger) sortByState(id string) bool {
 }
 
 // ready are the awaiting instances in the operation's from-state, in the order asked for.
-func (l *ledger) ready() []string {
+func (l *operationRun) ready() []string {
 	var ids []string
 	for _, id := range l.ids {
-		if inst := l.operands[id]; inst.phase == awaiting && inst.state == l.spec.from {
+		if inst := l.progress[id]; inst.phase == awaiting && inst.state == l.spec.from {
 			ids = append(ids, id)
 		}
 	}
 	return ids
 }
 
-func (l *ledger) inPhase(phases ...instancePhase) []string {
+func (l *operationRun) inPhase(phases ...instancePhase) []string {
 	var ids []string
 	for _, id := range l.ids {
-		if slices.Contains(phases, l.operands[id].phase) {
+		if slices.Contains(phases, l.progress[id].phase) {
 			ids = append(ids, id)
 		}
 	}
@@ -168,7 +168,7 @@ func (l *ledger) inPhase(phases ...instancePhase) []string {
 // send sends the operation for ids in batches of 100, concurrently under the action's pace. A
 // batch refused for a state or a busy instance stays awaiting, to be re-read at the next poll; a
 // batch refused for its StoppedMode fails. Any other error ends the operation.
-func (l *ledger) send(ctx context.Context, ids []string) error {
+func (l *operationRun) send(ctx context.Context, ids []string) error {
 	batches := batchIDs(ids, pageSize)
 	type answer struct {
 		requestID string
@@ -188,7 +188,7 @@ func (l *ledger) send(ctx context.Context, ids []string) error {
 	}
 	for i, a := range answers {
 		for _, id := range batches[i] {
-			inst := l.operands[id]
+			inst := l.progress[id]
 			switch {
 			case a.refusal == nil:
 				inst.phase, inst.requestID = sent, a.requestID
@@ -219,7 +219,7 @@ func refusedFor(code string) bool {
 
 // poll re-reads the pending instances and moves each on; those whose state says neither that
 // they are there nor that they are on their way are looked up with DescribeInstances.
-func (l *ledger) poll(ctx context.Context, pending []string) error {
+func (l *operationRun) poll(ctx context.Context, pending []string) error {
 	l.polls++
 	found, err := l.c.StatusesByID(ctx, l.o.Region, pending)
 	l.calls[describeInstancesStatus] += batchCount(len(pending))
@@ -232,7 +232,7 @@ func (l *ledger) poll(ctx context.Context, pending []string) error {
 	}
 	var unclear []string
 	for _, id := range pending {
-		inst := l.operands[id]
+		inst := l.progress[id]
 		state, ok := listed[id]
 		if !ok {
 			inst.phase, inst.failure = failed, &Failure{ID: id, State: inst.state, Reason: "it no longer exists"}
@@ -274,7 +274,7 @@ func (l *ledger) poll(ctx context.Context, pending []string) error {
 		return err
 	}
 	for _, id := range unclear {
-		inst, op := l.operands[id], latest[id]
+		inst, op := l.progress[id], latest[id]
 		if op.RequestID != inst.requestID {
 			continue // the API has not recorded this client's operation yet
 		}
@@ -296,7 +296,7 @@ func (l *ledger) poll(ctx context.Context, pending []string) error {
 	return nil
 }
 
-func (l *ledger) lookUp(ctx context.Context, ids []string) (map[string]LatestOperation, error) {
+func (l *operationRun) lookUp(ctx context.Context, ids []string) (map[string]LatestOperation, error) {
 	latest, err := l.c.latestOperations(ctx, l.o.Region, ids)
 	l.calls[describeInstances] += batchCount(len(ids))
 	return latest, err

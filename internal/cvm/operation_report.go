@@ -45,7 +45,7 @@ type OperationResult struct {
 	Elapsed          time.Duration
 }
 
-func (l *ledger) cannotReach(state string) string {
+func (l *operationRun) cannotReach(state string) string {
 	if l.o.Op == Reboot {
 		return "it is " + state + ", and only RUNNING instances can be rebooted"
 	}
@@ -55,7 +55,7 @@ func (l *ledger) cannotReach(state string) string {
 // interrupted is the error of an operation that ended early: a call failed for good, its time ran
 // out or it was canceled (err, if set, is the call under way then). The instances not there yet
 // are looked up once more, while time is left, for what the API says of their operation.
-func (l *ledger) interrupted(ctx context.Context, err error) error {
+func (l *operationRun) interrupted(ctx context.Context, err error) error {
 	e := &OperationError{Operation: l.o, Result: l.result(), Failed: l.failures(), Err: err}
 	if failedForGood(err) {
 		return e
@@ -68,7 +68,7 @@ func (l *ledger) interrupted(ctx context.Context, err error) error {
 		latest, _ = l.c.latestOperations(ctx, l.o.Region, pending)
 	}
 	for _, id := range pending {
-		inst := l.operands[id]
+		inst := l.progress[id]
 		f := Failure{ID: id, State: inst.state}
 		if op, ok := latest[id]; ok && op.RequestID != "" && op.RequestID == inst.requestID {
 			f.Reason, f.RequestID = "its "+op.Action+" is "+op.State, op.RequestID
@@ -81,20 +81,20 @@ func (l *ledger) interrupted(ctx context.Context, err error) error {
 	return e
 }
 
-func (l *ledger) failures() []Failure {
+func (l *operationRun) failures() []Failure {
 	var failures []Failure
 	for _, id := range l.ids {
-		if inst := l.operands[id]; inst.phase == failed {
+		if inst := l.progress[id]; inst.phase == failed {
 			failures = append(failures, *inst.failure)
 		}
 	}
 	return failures
 }
 
-func (l *ledger) result() OperationResult {
+func (l *operationRun) result() OperationResult {
 	res := OperationResult{Changed: []string{}, Skipped: []string{}, Polls: l.polls, Calls: maps.Clone(l.calls), Elapsed: time.Since(l.start)}
 	for _, id := range l.ids {
-		if inst, ok := l.operands[id]; ok && inst.phase == done {
+		if inst, ok := l.progress[id]; ok && inst.phase == done {
 			if inst.skipped {
 				res.Skipped = append(res.Skipped, id)
 			} else {
@@ -105,13 +105,13 @@ func (l *ledger) result() OperationResult {
 	return res
 }
 
-func (l *ledger) report(ctx context.Context, phase Phase) {
+func (l *operationRun) report(ctx context.Context, phase Phase) {
 	if l.o.Progress == nil {
 		return
 	}
 	p := OperationProgress{Phase: phase, Elapsed: time.Since(l.start), Polls: l.polls, Total: len(l.ids), Calls: maps.Clone(l.calls)}
 	for _, id := range l.ids {
-		inst := l.operands[id]
+		inst := l.progress[id]
 		if inst.requestID != "" {
 			p.Sent++
 		}

@@ -74,8 +74,8 @@ type waiter struct {
 	first chan struct{}
 }
 
-// turn is a request's leave from the pace to go: its ticket, and the pace it went at.
-type turn struct {
+// pacePermit is a request's leave from the pace to go: its ticket, and the pace it went at.
+type pacePermit struct {
 	ticket    uint64
 	perSecond float64
 }
@@ -85,7 +85,7 @@ type turn struct {
 // (deadline reports it; none when ok is false) is not begun or not gone on with, and ends with
 // context.DeadlineExceeded; a wait whose ctx ends ends with ctx's error. A request whose caller is
 // gone spends no token.
-func (p *pacer) wait(ctx context.Context, deadline func() (time.Time, bool)) (turn, error) {
+func (p *pacer) wait(ctx context.Context, deadline func() (time.Time, bool)) (pacePermit, error) {
 	w := &waiter{first: make(chan struct{}, 1)}
 	p.mu.Lock()
 	p.line = append(p.line, w)
@@ -100,14 +100,14 @@ func (p *pacer) wait(ctx context.Context, deadline func() (time.Time, bool)) (tu
 	p.mu.Unlock()
 	if outlasts(deadline, ahead) {
 		p.leave(w)
-		return turn{}, context.DeadlineExceeded
+		return pacePermit{}, context.DeadlineExceeded
 	}
 	for {
 		select {
 		case <-w.first:
 		case <-ctx.Done():
 			p.leave(w)
-			return turn{}, ctx.Err()
+			return pacePermit{}, ctx.Err()
 		}
 		t, until, ok := p.take()
 		if ok {
@@ -115,7 +115,7 @@ func (p *pacer) wait(ctx context.Context, deadline func() (time.Time, bool)) (tu
 		}
 		if outlasts(deadline, until) {
 			p.leave(w)
-			return turn{}, context.DeadlineExceeded
+			return pacePermit{}, context.DeadlineExceeded
 		}
 		timer := time.NewTimer(until)
 		select {
@@ -124,7 +124,7 @@ func (p *pacer) wait(ctx context.Context, deadline func() (time.Time, bool)) (tu
 		case <-ctx.Done():
 			timer.Stop()
 			p.leave(w)
-			return turn{}, ctx.Err()
+			return pacePermit{}, ctx.Err()
 		}
 	}
 }
@@ -137,13 +137,13 @@ func outlasts(deadline func() (time.Time, bool), d time.Duration) bool {
 
 // take gives the first waiter its turn if the bucket holds a token; otherwise it says how long
 // the bucket needs to fill.
-func (p *pacer) take() (turn, time.Duration, bool) {
+func (p *pacer) take() (pacePermit, time.Duration, bool) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	now := p.now()
 	p.fill(now)
 	if p.tokens < 1-1e-9 { // a token's worth, but for the rounding of the sum
-		return turn{}, p.untilFull(now), false
+		return pacePermit{}, p.untilFull(now), false
 	}
 	p.tokens = max(0, p.tokens-1)
 	p.tickets++
@@ -152,7 +152,7 @@ func (p *pacer) take() (turn, time.Duration, bool) {
 	if len(p.line) > 0 {
 		p.line[0].first <- struct{}{}
 	}
-	return turn{ticket: p.tickets, perSecond: p.rateAt(now)}, 0, true
+	return pacePermit{ticket: p.tickets, perSecond: p.rateAt(now)}, 0, true
 }
 
 // leave takes w out of the line, and tells the next waiter when w was first.

@@ -185,8 +185,8 @@ func TestPaceLetsItsBurstGoAtOnceThenOnePerInterval(t *testing.T) {
 	p := newPacer(40, clock)
 	emptyBucket(t, p) // paceBurst requests, at once: the clock has not moved
 	// queue starts a request, waits until it is in line, and returns where its turn arrives.
-	queue := func() <-chan turn {
-		went := make(chan turn, 1)
+	queue := func() <-chan pacePermit {
+		went := make(chan pacePermit, 1)
 		go func() {
 			tr, err := p.wait(context.Background(), noDeadline)
 			if err != nil {

@@ -20,10 +20,10 @@ type request struct {
 	name   string // which request of the operation this is, e.g. "page at offset 200 (limit 100)"
 	// logFields are what the debug line of each attempt says of the request beyond the above.
 	logFields map[string]any
-	// turn, when set, is the pace's leave for the first attempt, which a joined call takes before
+	// permit, when set, is the pace's leave for the first attempt, which a joined call takes before
 	// its IDs are fixed; record, when set, is told of each attempt, for the callers of a joined
 	// call that leave before its end.
-	turn   *turn
+	permit *pacePermit
 	record *attempts
 }
 
@@ -44,7 +44,7 @@ func call[T any](ctx context.Context, c *Client, r request, send sendFunc[T]) (T
 	failures := 0           // the attempts that failed for another reason than throttling
 	for attempt := 1; ; attempt++ {
 		previous = err
-		t := r.turn
+		t := r.permit
 		if attempt > 1 || t == nil {
 			next, waitErr := pace.wait(ctx, ctx.Deadline)
 			if waitErr != nil {

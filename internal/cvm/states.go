@@ -66,32 +66,3 @@ func kindOf(state string) stateKind {
 
 func isPassing(state string) bool { return kindOf(state) == passing }
 func isDeadEnd(state string) bool { return kindOf(state) == deadEnd }
-
-// opSpec is what an operation does: the API action that carries it out, the state it acts on, the
-// state an instance is in while it runs, and the state it ends in; and its past participle.
-type opSpec struct {
-	action               string
-	from, moving, target string
-	done                 string
-}
-
-var opSpecs = map[Op]opSpec{
-	Start:  {action: startInstances, from: "STOPPED", moving: "STARTING", target: "RUNNING", done: "started"},
-	Stop:   {action: stopInstances, from: "RUNNING", moving: "STOPPING", target: "STOPPED", done: "stopped"},
-	Reboot: {action: rebootInstances, from: "RUNNING", moving: "REBOOTING", target: "RUNNING", done: "rebooted"},
-}
-
-// Settling is the state an instance in state is on its way to: the target of the operation whose
-// passing state it is (STARTING and REBOOTING lead to RUNNING, STOPPING to STOPPED), and RUNNING
-// for a launch (PENDING). Any other state is its own.
-func Settling(state string) string {
-	if state == "PENDING" {
-		return "RUNNING"
-	}
-	for _, spec := range opSpecs {
-		if spec.moving == state {
-			return spec.target
-		}
-	}
-	return state
-}

@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"maps"
 	"slices"
-
-	"golang.org/x/sync/errgroup"
 )
 
 // Status is the state of one instance, as the API names it (RUNNING, STOPPED, ...).
@@ -151,12 +149,6 @@ func (c *Client) byID(ctx context.Context, co *coalescer[page], action, region s
 	return result, nil
 }
 
-// callStatuses sends one DescribeInstancesStatus request for ids through the request pipeline as
-// r names it.
-func (c *Client) callStatuses(ctx context.Context, _ joinKey, r request, ids []string) (page, error) {
-	return c.describe(ctx, r, query{region: r.region, ids: ids, name: r.name})
-}
-
 // pageOf is the part of a DescribeInstancesStatus answer that concerns ids.
 func pageOf(p page, ids []string) page {
 	asked := setOf(ids)
@@ -169,58 +161,10 @@ func pageOf(p page, ids []string) page {
 	return mine
 }
 
-func batchName(batches [][]string, i int) string {
-	b := batches[i]
-	return fmt.Sprintf("batch %d of %d (%d IDs, %s to %s)", i+1, len(batches), len(b), b[0], b[len(b)-1])
-}
-
-// fetchAll runs fetch for 0..n-1 concurrently, at most the action's width at a time (the pace
-// sets the rate), and returns the answers in index order. The first failure cancels the others
-// and is the error returned.
-func fetchAll[T any](ctx context.Context, c *Client, action string, n int, fetch func(context.Context, int) (T, error)) ([]T, error) {
-	answers := make([]T, max(n, 0))
-	g, ctx := errgroup.WithContext(ctx)
-	g.SetLimit(c.width(action))
-	for i := range answers {
-		if ctx.Err() != nil {
-			break
-		}
-		g.Go(func() error {
-			var err error
-			answers[i], err = fetch(ctx, i)
-			return err
-		})
-	}
-	return answers, g.Wait()
-}
-
-// uniqueIDs drops repeated IDs, keeping the first occurrence.
-func uniqueIDs(ids []string) []string {
-	seen := make(map[string]bool, len(ids))
-	unique := make([]string, 0, len(ids))
-	for _, id := range ids {
-		if !seen[id] {
-			seen[id] = true
-			unique = append(unique, id)
-		}
-	}
-	return unique
-}
-
-// batchIDs splits ids into consecutive batches of at most size.
-func batchIDs(ids []string, size int) [][]string {
-	return slices.Collect(slices.Chunk(ids, size))
-}
-
 func sortedStatuses(found map[string]Status) []Status {
 	statuses := slices.Collect(maps.Values(found))
 	slices.SortFunc(statuses, func(a, b Status) int { return cmp.Compare(a.ID, b.ID) })
 	return statuses
-}
-
-// batchCount is how many calls n IDs (or n instances of a listing) take at pageSize per call.
-func batchCount(n int) int {
-	return (n + pageSize - 1) / pageSize
 }
 
 // fleetChanged is the warning of a listing read maxPasses times whose TotalCount moved in every

@@ -27,7 +27,7 @@ func (e *Emulator) describeInstances(c call) (map[string]any, *apiError) {
 	page, total := e.page(c.region, p.InstanceIDs, filters, offset, limit)
 	set := make([]instanceObject, len(page))
 	for i, inst := range page {
-		set[i] = e.charged(inst).object(e.latest[c.region+"/"+inst.ID])
+		set[i] = e.withCharge(inst).object(e.latest[c.region+"/"+inst.ID])
 	}
 	return map[string]any{"TotalCount": total, "InstanceSet": set}, nil
 }

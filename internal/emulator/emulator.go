@@ -196,7 +196,7 @@ func (e *Emulator) Fleet(region string) []Instance {
 	instances := e.fleet(region).instances
 	fleet := make([]Instance, len(instances))
 	for i, inst := range instances {
-		fleet[i] = e.charged(inst.clone())
+		fleet[i] = e.withCharge(inst.clone())
 	}
 	return fleet
 }
@@ -306,7 +306,7 @@ func (e *Emulator) serve(r *http.Request, requestID string) (map[string]any, *ap
 			return nil, &apiError{"UnsupportedRegion", "The region " + region + " is not supported."}
 		}
 	}
-	if apiErr := e.admit(name, region, caller); apiErr != nil {
+	if apiErr := e.countAndAdmit(name, region, caller); apiErr != nil {
 		return nil, apiErr
 	}
 	return act.handle(e, call{region: region, requestID: requestID, body: body, caller: caller})
@@ -338,9 +338,9 @@ func (e *Emulator) authenticate(r *http.Request, body []byte, service string) (k
 // limits span regions.
 type limitKey struct{ action, region string }
 
-// admit counts the call, then applies the rate limit of its action in its region, the actions
+// countAndAdmit counts the call, then applies the rate limit of its action in its region, the actions
 // denied to the caller and the injected faults.
-func (e *Emulator) admit(action, region string, caller callerIdentity) *apiError {
+func (e *Emulator) countAndAdmit(action, region string, caller callerIdentity) *apiError {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	e.stats.Calls[action]++

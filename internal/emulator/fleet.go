@@ -12,7 +12,7 @@ import (
 
 // Instance is one CVM instance: its state, and the attributes that DescribeInstances reports and
 // its Filters select on. An attribute left zero when an instance is created gets a default (see
-// complete); when an existing instance is put again, only the attributes given change.
+// withLaunchDefaults); when an existing instance is put again, only the attributes given change.
 type Instance struct {
 	ID    string
 	State string
@@ -131,7 +131,7 @@ func (f *fleet) put(inst Instance, now time.Time) {
 		return
 	}
 	f.index[inst.ID] = len(f.instances)
-	f.instances = append(f.instances, f.complete(inst, now))
+	f.instances = append(f.instances, f.withLaunchDefaults(inst, now))
 }
 
 // delete removes an instance, as termination does.

@@ -47,14 +47,14 @@ func shortID(parts ...string) string {
 	return string(b)
 }
 
-// role is a kind of instance in a seeded fleet: its name prefix and role tag, and its size.
-type role struct {
+// instanceKind is a kind of instance in a seeded fleet: its name prefix and role tag (web, db, ...), and its size.
+type instanceKind struct {
 	name         string
 	instanceType string
 	cpu, memory  int64
 }
 
-var roles = []role{
+var instanceKinds = []instanceKind{
 	{"web", "S5.MEDIUM4", 2, 4},
 	{"api", "S5.LARGE8", 4, 8},
 	{"db", "M5.2XLARGE64", 8, 64},
@@ -79,14 +79,14 @@ var images = []struct{ id, os string }{
 var seededCreation = time.Date(2025, 1, 6, 8, 0, 0, 0, time.UTC)
 
 // seededAttributes gives inst, about to be seeded, the attributes of a fleet that has grown over
-// time: a role (web, api, db, batch, cache) that names it (web-1, web-2, ...) and sizes it, a zone,
+// time: a kind (web, api, db, batch, cache) that names it (web-1, web-2, ...) and sizes it, a zone,
 // a VPC and subnet, a project, addresses and, for three in four, the tags env, role and team.
 // They are drawn from its ID, so that a seed always gives the same fleet.
 func (f *fleet) seededAttributes(inst Instance) Instance {
 	h := fnv.New64a()
 	_, _ = h.Write([]byte(inst.ID)) // a hash.Hash never fails to write
 	rng := rand.New(rand.NewPCG(h.Sum64(), 0x6a09e667f3bcc908))
-	r := roles[rng.IntN(len(roles))]
+	r := instanceKinds[rng.IntN(len(instanceKinds))]
 	f.named[r.name]++
 	zone := Zones(f.region)[rng.IntN(zoneCount)]
 	vpc := rng.IntN(vpcCount)
@@ -113,18 +113,18 @@ func (f *fleet) seededAttributes(inst Instance) Instance {
 	return inst
 }
 
-// complete fills in the attributes of a new instance that are left zero with what an instance
+// withLaunchDefaults fills in the attributes of a new instance that are left zero with what an instance
 // launched with the console's defaults has: the region's first zone, VPC and subnet, a private
 // address of its own, the smallest type, the first image, no project, no tags, pay-as-you-go,
 // created at now.
-func (f *fleet) complete(inst Instance, now time.Time) Instance {
+func (f *fleet) withLaunchDefaults(inst Instance, now time.Time) Instance {
 	n := len(f.instances)
 	zone := cmp.Or(inst.Zone, Zones(f.region)[0])
 	inst.Zone = zone
 	inst.Name = cmp.Or(inst.Name, "Unnamed")
-	inst.InstanceType = cmp.Or(inst.InstanceType, roles[0].instanceType)
-	inst.CPU = cmp.Or(inst.CPU, roles[0].cpu)
-	inst.Memory = cmp.Or(inst.Memory, roles[0].memory)
+	inst.InstanceType = cmp.Or(inst.InstanceType, instanceKinds[0].instanceType)
+	inst.CPU = cmp.Or(inst.CPU, instanceKinds[0].cpu)
+	inst.Memory = cmp.Or(inst.Memory, instanceKinds[0].memory)
 	inst.ImageID = cmp.Or(inst.ImageID, images[0].id)
 	inst.OsName = cmp.Or(inst.OsName, images[0].os)
 	inst.VpcID = cmp.Or(inst.VpcID, VpcID(f.region, 0))

@@ -64,7 +64,7 @@ func (e *Emulator) page(region string, ids []string, filters []filter, offset, l
 	var page []Instance
 	var total int64
 	for i := range matches {
-		if inst := e.charged(matches[i]); matchesAll(inst, filters) {
+		if inst := e.withCharge(matches[i]); matchesAll(inst, filters) {
 			if total >= offset && total < offset+limit {
 				page = append(page, inst)
 			}
@@ -74,9 +74,9 @@ func (e *Emulator) page(region string, ids []string, filters []filter, offset, l
 	return page, total
 }
 
-// charged is inst with the charge type the emulator's Config.Prepaid gives it and, when prepaid,
+// withCharge is inst with the charge type the emulator's Config.Prepaid gives it and, when prepaid,
 // the end of its term (a month after its creation unless it was given); e.mu is held.
-func (e *Emulator) charged(inst Instance) Instance {
+func (e *Emulator) withCharge(inst Instance) Instance {
 	if e.prepaid[inst.ID] {
 		inst.ChargeType = "PREPAID"
 	}

@@ -221,7 +221,7 @@ func (e *Emulator) operate(c call, k operationKind, ids []string, stopType strin
 	for _, id := range ids {
 		if !f.has(id) {
 			unknown = append(unknown, id)
-		} else if e.charged(f.instances[f.index[id]]).ChargeType == "PREPAID" {
+		} else if e.withCharge(f.instances[f.index[id]]).ChargeType == "PREPAID" {
 			prepaid = append(prepaid, id)
 		}
 	}

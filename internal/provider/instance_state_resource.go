@@ -186,9 +186,9 @@ func (r *instanceStateResource) converge(ctx context.Context, plan instanceState
 			o.StopType = plan.StopType.ValueString()
 		}
 	}
-	// The schema's validator has checked the duration.
-	if !plan.PollInterval.IsNull() {
-		o.PollInterval, _ = time.ParseDuration(plan.PollInterval.ValueString())
+	var pollDiags diag.Diagnostics
+	if o.PollInterval, pollDiags = durationOf(ctx, plan.PollInterval, defaultPollInterval, path.Root("poll_interval")); pollDiags.HasError() {
+		return pollDiags
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()

@@ -142,40 +142,50 @@ func (a *instancesAction) Invoke(ctx context.Context, req action.InvokeRequest, 
 	progress.finished(result)
 }
 
-// operation reads the action's configuration.
+// instancesConfig is the configuration of qcloud_cvm_start_instances, which the other actions
+// add to.
+type instancesConfig struct {
+	InstanceIDs  []string     `tfsdk:"instance_ids"`
+	Region       types.String `tfsdk:"region"`
+	Timeout      types.String `tfsdk:"timeout"`
+	PollInterval types.String `tfsdk:"poll_interval"`
+}
+
+// rebootConfig is the configuration of qcloud_cvm_reboot_instances.
+type rebootConfig struct {
+	instancesConfig
+	StopType types.String `tfsdk:"stop_type"`
+}
+
+// stopConfig is the configuration of qcloud_cvm_stop_instances.
+type stopConfig struct {
+	rebootConfig
+	StoppedMode types.String `tfsdk:"stopped_mode"`
+}
+
+// operation reads the action's configuration into the operation it asks for, and its timeout.
 func (a *instancesAction) operation(ctx context.Context, config tfsdk.Config) (cvm.Operation, time.Duration, diag.Diagnostics) {
+	var m stopConfig
 	var diags diag.Diagnostics
-	var ids []string
-	var region, timeout, pollInterval types.String
-	o := cvm.Operation{Op: a.op, Region: a.data.region, PollInterval: defaultPollInterval}
-	diags.Append(config.GetAttribute(ctx, path.Root("instance_ids"), &ids)...)
-	diags.Append(config.GetAttribute(ctx, path.Root("region"), &region)...)
-	diags.Append(config.GetAttribute(ctx, path.Root("timeout"), &timeout)...)
-	diags.Append(config.GetAttribute(ctx, path.Root("poll_interval"), &pollInterval)...)
+	switch a.op {
+	case cvm.Start:
+		diags = config.Get(ctx, &m.instancesConfig)
+	case cvm.Reboot:
+		diags = config.Get(ctx, &m.rebootConfig)
+	default:
+		diags = config.Get(ctx, &m)
+	}
+	if diags.HasError() {
+		return cvm.Operation{}, 0, diags
+	}
+	o := cvm.Operation{Op: a.op, IDs: m.InstanceIDs, Region: setting(m.Region, "", a.data.region), StoppedMode: m.StoppedMode.ValueString()}
 	if a.op != cvm.Start {
-		var stopType types.String
-		diags.Append(config.GetAttribute(ctx, path.Root("stop_type"), &stopType)...)
-		o.StopType = stopType.ValueString()
-		if stopType.IsNull() {
-			o.StopType = defaultStopType
-		}
+		o.StopType = setting(m.StopType, "", defaultStopType)
 	}
-	if a.op == cvm.Stop {
-		var stoppedMode types.String
-		diags.Append(config.GetAttribute(ctx, path.Root("stopped_mode"), &stoppedMode)...)
-		o.StoppedMode = stoppedMode.ValueString()
-	}
-	o.IDs = ids
-	if !region.IsNull() {
-		o.Region = region.ValueString()
-	}
-	// The schema's validators have checked the durations.
-	d := defaultOperationTimeout
-	if !timeout.IsNull() {
-		d, _ = time.ParseDuration(timeout.ValueString())
-	}
-	if !pollInterval.IsNull() {
-		o.PollInterval, _ = time.ParseDuration(pollInterval.ValueString())
-	}
-	return o, d, diags
+	var pollDiags diag.Diagnostics
+	o.PollInterval, pollDiags = durationOf(ctx, m.PollInterval, defaultPollInterval, path.Root("poll_interval"))
+	diags.Append(pollDiags...)
+	timeout, timeoutDiags := durationOf(ctx, m.Timeout, defaultOperationTimeout, path.Root("timeout"))
+	diags.Append(timeoutDiags...)
+	return o, timeout, diags
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/qcloudlabs/terraform-provider-qcloud/internal/cvm"
@@ -17,10 +18,9 @@ func waitOf(ctx context.Context, m *waitForModel, region string, ids []string) (
 	var diags diag.Diagnostics
 	wait := cvm.Wait{Region: region, IDs: ids, PollInterval: defaultPollInterval, Progress: logWaitProgress}
 	diags.Append(m.States.ElementsAs(ctx, &wait.States, false)...)
-	if !m.PollInterval.IsNull() {
-		// The schema's validator has checked the duration.
-		wait.PollInterval, _ = time.ParseDuration(m.PollInterval.ValueString())
-	}
+	var pollDiags diag.Diagnostics
+	wait.PollInterval, pollDiags = durationOf(ctx, m.PollInterval, defaultPollInterval, path.Root("wait_for").AtName("poll_interval"))
+	diags.Append(pollDiags...)
 	return wait, diags
 }
 

@@ -5,7 +5,10 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
 // minDuration is the shortest duration any argument takes: a poll interval or a timeout under a
@@ -36,4 +39,20 @@ func (v durationCheck) ValidateString(ctx context.Context, req validator.StringR
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid duration",
 			fmt.Sprintf("Attribute %s %s, not %q.", req.Path, v.Description(ctx), req.ConfigValue.ValueString()))
 	}
+}
+
+// durationOf is the duration an attribute at p holds, or def when it is null. The schema's
+// validator has checked it at plan time; a value known only at apply is checked here, with the
+// same error.
+func durationOf(ctx context.Context, value types.String, def time.Duration, p path.Path) (time.Duration, diag.Diagnostics) {
+	if value.IsNull() {
+		return def, nil
+	}
+	resp := &validator.StringResponse{}
+	durationValidator.ValidateString(ctx, validator.StringRequest{Path: p, ConfigValue: value}, resp)
+	if resp.Diagnostics.HasError() {
+		return 0, resp.Diagnostics
+	}
+	d, _ := time.ParseDuration(value.ValueString()) // checked just above
+	return d, nil
 }

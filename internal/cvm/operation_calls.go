@@ -6,25 +6,6 @@ import (
 	cvmapi "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/cvm/v20170312"
 )
 
-// Op is an operation that changes the power state of instances.
-type Op string
-
-// The operations: Start to RUNNING, Stop to STOPPED, Reboot through REBOOTING to RUNNING again.
-const (
-	Start  Op = "start"
-	Stop   Op = "stop"
-	Reboot Op = "reboot"
-)
-
-// Action is the API action that carries op out, such as StopInstances.
-func (op Op) Action() string { return opSpecs[op].action }
-
-// Target is the state op brings an instance to: RUNNING or STOPPED.
-func (op Op) Target() string { return opSpecs[op].target }
-
-// Done is what op did to an instance: started, stopped or rebooted.
-func (op Op) Done() string { return opSpecs[op].done }
-
 // sendOperation sends o's operation for one batch of at most 100 IDs, joined with the same
 // operation (action, region, StopType and StoppedMode) of other callers that waits for its turn,
 // and returns the RequestId of the call that the API accepted. The API answers at once; the
