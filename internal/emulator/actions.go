@@ -36,6 +36,10 @@ const (
 	OperationRateLimit = 10
 )
 
+// DocumentedRateLimit is action's documented limit in requests per second, which the emulator
+// applies unless told otherwise; 0 for an action it does not serve.
+func DocumentedRateLimit(action string) float64 { return actions[action].rateLimit }
+
 var actions = map[string]action{
 	"DescribeInstancesStatus":   {service: "cvm", version: cvmVersion, regional: true, rateLimit: DescribeRateLimit, handle: (*Emulator).describeInstancesStatus},
 	"DescribeInstances":         {service: "cvm", version: cvmVersion, regional: true, rateLimit: DescribeRateLimit, handle: (*Emulator).describeInstances},

@@ -12,8 +12,8 @@ import (
 
 // The API's limits on the Filters of DescribeInstances.
 const (
-	maxFilters      = 10
-	maxFilterValues = 5
+	MaxFilters      = 10
+	MaxFilterValues = 5
 )
 
 // filterParam is one filter of a DescribeInstances request, as the wire carries it.
@@ -155,8 +155,8 @@ type filter struct {
 // parseFilters checks the Filters of a request as the API does and returns them; an instance
 // must match every one.
 func parseFilters(region string, params []filterParam, ids []string) ([]filter, *apiError) {
-	if len(params) > maxFilters {
-		return nil, &apiError{"InvalidParameterValue.LimitExceeded", fmt.Sprintf("The number of Filters (%d) exceeds the limit of %d.", len(params), maxFilters)}
+	if len(params) > MaxFilters {
+		return nil, &apiError{"InvalidParameterValue.LimitExceeded", fmt.Sprintf("The number of Filters (%d) exceeds the limit of %d.", len(params), MaxFilters)}
 	}
 	if len(params) > 0 && len(ids) > 0 {
 		return nil, &apiError{"InvalidParameter", "InstanceIds and Filters cannot be specified in the same request."}
@@ -176,8 +176,8 @@ func parseFilters(region string, params []filterParam, ids []string) ([]filter, 
 			return nil, &apiError{"InvalidFilter", fmt.Sprintf("The filter %q is not supported; the filters are %s and tag:<key>.", name, strings.Join(FilterNames, ", "))}
 		case len(p.Values) == 0:
 			return nil, &apiError{"InvalidParameterValue", fmt.Sprintf("The filter %s has no Values.", name)}
-		case len(p.Values) > maxFilterValues:
-			return nil, &apiError{"InvalidFilterValue.LimitExceeded", fmt.Sprintf("The filter %s has %d Values, more than the limit of %d.", name, len(p.Values), maxFilterValues)}
+		case len(p.Values) > MaxFilterValues:
+			return nil, &apiError{"InvalidFilterValue.LimitExceeded", fmt.Sprintf("The filter %s has %d Values, more than the limit of %d.", name, len(p.Values), MaxFilterValues)}
 		}
 		if rule.check != nil {
 			for _, v := range p.Values {

@@ -69,7 +69,8 @@ var Regions = []string{
 	"na-siliconvalley", "sa-saopaulo",
 }
 
-var instanceIDPattern = regexp.MustCompile(`^ins-[a-z0-9]{8}$`)
+// InstanceIDPattern is the form of a CVM instance ID.
+var InstanceIDPattern = regexp.MustCompile(`^ins-[a-z0-9]{8}$`)
 
 // fleet holds one region's instances in creation order, which is the API's listing order.
 type fleet struct {
@@ -190,8 +191,8 @@ func validPlacement(region string, inst Instance) error {
 }
 
 func validID(id string) error {
-	if !instanceIDPattern.MatchString(id) {
-		return fmt.Errorf("instance id %q does not match %s", id, instanceIDPattern)
+	if !InstanceIDPattern.MatchString(id) {
+		return fmt.Errorf("instance id %q does not match %s", id, InstanceIDPattern)
 	}
 	return nil
 }

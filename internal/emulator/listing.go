@@ -22,7 +22,7 @@ func checkIDs(ids []string) *apiError {
 			"The number of InstanceIds (%d) exceeds the limit of %d.", len(ids), maxIDsPerCall)}
 	}
 	for _, id := range ids {
-		if !instanceIDPattern.MatchString(id) {
+		if !InstanceIDPattern.MatchString(id) {
 			return &apiError{"InvalidInstanceId.Malformed", fmt.Sprintf(
 				"The instance ID %q is malformed: it must look like ins-xxxxxxxx (8 lowercase letters or digits).", id)}
 		}

@@ -25,8 +25,8 @@ type keyOptions struct {
 
 func (k *keyOptions) define(fs *flag.FlagSet) {
 	k.roles = rolesFlag{}
-	fs.StringVar(&k.secretID, "secret-id", "AKIDcvmemulator", "the SecretId the emulator accepts")
-	fs.StringVar(&k.secretKey, "secret-key", "cvm-emulator-secret-key", "the SecretKey of -secret-id")
+	fs.StringVar(&k.secretID, "secret-id", emulator.DefaultSecretID, "the SecretId the emulator accepts")
+	fs.StringVar(&k.secretKey, "secret-key", emulator.DefaultSecretKey, "the SecretKey of -secret-id")
 	fs.StringVar(&k.account, "account", emulator.DefaultAccount, "the account (root UIN) the keys belong to, as GetCallerIdentity answers; a role's keys belong to the account in its ARN")
 	fs.Var(&k.roles, "role", "a role STS lets callers take on, as `ARN[,condition...]` with the conditions of its trust policy: "+
 		roleConditionList()+"; such as qcs::cam::uin/100000000001:roleName/ci,oidc=OIDC (repeatable)")

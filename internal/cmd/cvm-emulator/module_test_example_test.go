@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/qcloudlabs/terraform-provider-qcloud/internal/acctest"
+	"github.com/qcloudlabs/terraform-provider-qcloud/internal/emulator"
 )
 
 // TestModuleTestExample runs examples/testing/run-tests.sh as a CI job would: `terraform test`
@@ -105,5 +106,21 @@ func writeTestFile(t *testing.T, name, content string) {
 	t.Helper()
 	if err := os.WriteFile(name, []byte(content), 0o600); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestDocumentedKeysAreTheDefaults holds the keys that the guide and the example give to the keys
+// cvm-emulator accepts unless told otherwise.
+func TestDocumentedKeysAreTheDefaults(t *testing.T) {
+	t.Parallel()
+	keys := "export TENCENTCLOUD_SECRET_ID=" + emulator.DefaultSecretID + " TENCENTCLOUD_SECRET_KEY=" + emulator.DefaultSecretKey
+	for _, name := range []string{"../../../examples/testing/run-tests.sh", "../../../templates/guides/testing-with-the-emulator.md.tmpl"} {
+		data, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(data), keys) {
+			t.Errorf("%s does not give the default keys: %q", name, keys)
+		}
 	}
 }

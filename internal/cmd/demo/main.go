@@ -30,8 +30,6 @@ func main() {
 
 const (
 	region       = "ap-guangzhou"
-	secretID     = "AKIDcvmemulator"
-	secretKey    = "cvm-emulator-secret-key"
 	databaseID   = "ins-db000001"
 	operatedTime = 2 * time.Second
 )
@@ -68,7 +66,7 @@ func run(args []string, out io.Writer) error {
 	started := time.Now()
 
 	emu := emulator.New(emulator.Config{
-		Keys:        map[string]string{secretID: secretKey},
+		Keys:        map[string]string{emulator.DefaultSecretID: emulator.DefaultSecretKey},
 		Fleets:      map[string]int{region: 300, "ap-shanghai": 40},
 		Seed:        2026,
 		Instances:   map[string][]emulator.Instance{region: demoInstances},
@@ -100,7 +98,7 @@ func run(args []string, out io.Writer) error {
 	providerLog := filepath.Join(work, "provider.log")
 	tf, err := acctest.NewWorkspace(cli, work, *providerDir,
 		"TF_VAR_endpoint="+endpoint,
-		"TENCENTCLOUD_SECRET_ID="+secretID, "TENCENTCLOUD_SECRET_KEY="+secretKey,
+		"TENCENTCLOUD_SECRET_ID="+emulator.DefaultSecretID, "TENCENTCLOUD_SECRET_KEY="+emulator.DefaultSecretKey,
 		"TF_LOG_PROVIDER=INFO", "TF_LOG_PATH="+providerLog)
 	if err != nil {
 		return err
