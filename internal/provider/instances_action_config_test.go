@@ -53,7 +53,7 @@ func TestInstancesActionConfiguration(t *testing.T) {
 		"reboot with its stop type": {op: cvm.Reboot, set: map[string]string{"stop_type": "HARD", "region": "ap-shanghai"},
 			want: cvm.Operation{Op: cvm.Reboot, IDs: ids, Region: "ap-shanghai", StopType: "HARD", PollInterval: defaultPollInterval}, timeout: defaultOperationTimeout},
 		"stop with every argument": {op: cvm.Stop, set: map[string]string{"stopped_mode": "STOP_CHARGING", "timeout": "30m", "poll_interval": "2s"},
-			want: cvm.Operation{Op: cvm.Stop, IDs: ids, Region: testRegion, StopType: defaultStopType, StoppedMode: "STOP_CHARGING", PollInterval: 2 * time.Second},
+			want:    cvm.Operation{Op: cvm.Stop, IDs: ids, Region: testRegion, StopType: defaultStopType, StoppedMode: "STOP_CHARGING", PollInterval: 2 * time.Second},
 			timeout: 30 * time.Minute},
 		"a timeout that is no duration": {op: cvm.Stop, set: map[string]string{"timeout": "ten minutes"},
 			err: `Attribute timeout must be a duration such as "30s" or "2m", of at least 1s, not "ten minutes".`},
