@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -645,4 +646,30 @@ func idsOf(instances []emulator.Instance) []string {
 		ids[i] = inst.ID
 	}
 	return ids
+}
+
+// TestReadmeShowsAppliedExamples: every Terraform block of the README is a file under examples/,
+// word for word, so that TestAccExamples applies what the front page shows.
+func TestReadmeShowsAppliedExamples(t *testing.T) {
+	t.Parallel()
+	readme := readFile(t, "../../README.md")
+	blocks := regexp.MustCompile("(?s)```terraform\n(.*?)```").FindAllStringSubmatch(readme, -1)
+	if len(blocks) == 0 {
+		t.Fatal("the README shows no Terraform block")
+	}
+	var files []string
+	err := filepath.WalkDir(examplesDir, func(path string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && (strings.HasSuffix(path, ".tf") || strings.HasSuffix(path, ".hcl")) {
+			files = append(files, strings.TrimSpace(readFile(t, path)))
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, block := range blocks {
+		if !slices.Contains(files, strings.TrimSpace(block[1])) {
+			t.Errorf("the README shows a block that is no file under examples/:\n%s", block[1])
+		}
+	}
 }

@@ -141,7 +141,7 @@ func TestAccCVMInstanceStateListResource_limit(t *testing.T) {
 }
 
 // TestAccCVMInstanceStateListResource_generateConfig runs `terraform query
-// -generate-config-out=generated.tf` as the README shows: one import block with the identity, and
+// -generate-config-out=generated.tf` as the guide "Starting, stopping and keeping instances" shows: one import block with the identity, and
 // one resource, per instance found; a plan of them imports every instance, and changes only those
 // caught on their way to a state.
 func TestAccCVMInstanceStateListResource_generateConfig(t *testing.T) {
