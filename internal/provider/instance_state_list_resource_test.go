@@ -141,8 +141,8 @@ func TestAccCVMInstanceStateListResource_limit(t *testing.T) {
 }
 
 // TestAccCVMInstanceStateListResource_generateConfig runs `terraform query
-// -generate-config-out=generated.tf` as the guide "Starting, stopping and keeping instances" shows: one import block with the identity, and
-// one resource, per instance found; a plan of them imports every instance, and changes only those
+// -generate-config-out=generated.tf` as the guide "Starting, stopping and keeping instances"
+// shows: one import block with the identity, and one resource, per instance found; a plan of them imports every instance, and changes only those
 // caught on their way to a state.
 func TestAccCVMInstanceStateListResource_generateConfig(t *testing.T) {
 	t.Parallel()
