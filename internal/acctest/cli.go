@@ -113,3 +113,15 @@ func testCLI(t testing.TB, min *version.Version, getenv func(string) string) CLI
 		"at Terraform %s or newer; to skip the tests that run a CLI, set %s=1.", err, min, EnvSkipCLI)
 	return CLI{}
 }
+
+// PrepareTest is what a test that runs Terraform itself needs: its CLI (see TestCLI) and a folder
+// of the test's own that holds the provider built from the module at root.
+func PrepareTest(t testing.TB, min *version.Version, root string) (CLI, string) {
+	t.Helper()
+	cli := TestCLI(t, min)
+	dir := t.TempDir()
+	if err := BuildProvider(root, dir); err != nil {
+		t.Fatal(err)
+	}
+	return cli, dir
+}

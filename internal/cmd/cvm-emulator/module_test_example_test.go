@@ -16,12 +16,8 @@ import (
 // fails when the emulator's fleet is not the one the test expects.
 func TestModuleTestExample(t *testing.T) {
 	t.Parallel()
-	cli := acctest.TestCLI(t, acctest.TestCommandVersion)
 	// bin holds the provider, cvm-emulator and the CLI as terraform, for run-tests.sh to find on PATH.
-	bin := t.TempDir()
-	if err := acctest.BuildProvider("../../..", bin); err != nil {
-		t.Fatal(err)
-	}
+	cli, bin := acctest.PrepareTest(t, acctest.TestCommandVersion, "../../..")
 	if err := acctest.Build(".", filepath.Join(bin, "cvm-emulator")); err != nil {
 		t.Fatal(err)
 	}

@@ -14,12 +14,7 @@ import (
 // instances found as the emulator has), so a story that no longer holds fails here.
 func TestDemoTellsTheWholeStory(t *testing.T) {
 	t.Parallel()
-	cli := acctest.TestCLI(t, acctest.ActionsVersion)
-	providerDir := t.TempDir()
-	if err := acctest.BuildProvider("../../..", providerDir); err != nil {
-		t.Fatal(err)
-	}
-
+	cli, providerDir := acctest.PrepareTest(t, acctest.ActionsVersion, "../../..")
 	var out bytes.Buffer
 	if err := run([]string{"-terraform", cli.Path, "-provider-dir", providerDir, "-examples", "../../../examples/demo"}, &out); err != nil {
 		t.Fatalf("%v\n%s", err, out.String())

@@ -173,27 +173,31 @@ func runShared(o options) {
 }
 
 func numbers(flagName, list string) []int {
-	var ns []int
-	for field := range strings.SplitSeq(list, ",") {
+	return listOf(flagName, list, "a positive number", func(field string) (int, bool) {
 		n, err := strconv.Atoi(field)
-		if err != nil || n < 1 {
-			fail(fmt.Errorf("%s: %q is not a positive number", flagName, field))
-		}
-		ns = append(ns, n)
-	}
-	return ns
+		return n, err == nil && n >= 1
+	})
 }
 
 func durations(flagName, list string) []time.Duration {
-	var ds []time.Duration
-	for field := range strings.SplitSeq(list, ",") {
+	return listOf(flagName, list, "a duration", func(field string) (time.Duration, bool) {
 		d, err := time.ParseDuration(field)
-		if err != nil || d < 0 {
-			fail(fmt.Errorf("%s: %q is not a duration", flagName, field))
+		return d, err == nil && d >= 0
+	})
+}
+
+// listOf is the comma-separated list of the flag flagName, each field parsed by parse, which says
+// whether it is what the flag takes.
+func listOf[T any](flagName, list, what string, parse func(string) (T, bool)) []T {
+	var values []T
+	for field := range strings.SplitSeq(list, ",") {
+		v, ok := parse(field)
+		if !ok {
+			fail(fmt.Errorf("%s: %q is not %s", flagName, field, what))
 		}
-		ds = append(ds, d)
+		values = append(values, v)
 	}
-	return ds
+	return values
 }
 
 func fail(err error) {
