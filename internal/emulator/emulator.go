@@ -25,13 +25,6 @@ import (
 // maxBodyBytes is the API's limit on a request body.
 const maxBodyBytes = 10 << 20
 
-// The keys cvm-emulator and the demo accept unless told otherwise, which the guide "Testing your
-// modules against the emulator" and examples/testing give.
-const (
-	DefaultSecretID  = "AKIDcvmemulator"
-	DefaultSecretKey = "cvm-emulator-secret-key"
-)
-
 // Config describes an emulator. The zero value is an emulator with no keys and empty regions.
 type Config struct {
 	// Keys maps each SecretId the emulator accepts to its SecretKey (cvm-emulator and the demo

@@ -13,6 +13,13 @@ import (
 	"time"
 )
 
+// The keys cvm-emulator and the demo accept unless told otherwise, which the guide "Testing your
+// modules against the emulator" and examples/testing give.
+const (
+	DefaultSecretID  = "AKIDcvmemulator"
+	DefaultSecretKey = "cvm-emulator-secret-key"
+)
+
 const (
 	signatureAlgorithm = "TC3-HMAC-SHA256"
 	unsignedPayload    = "UNSIGNED-PAYLOAD"
