@@ -41,11 +41,12 @@ func (v durationCheck) ValidateString(ctx context.Context, req validator.StringR
 	}
 }
 
-// durationOf is the duration an attribute at p holds, or def when it is null. The schema's
+// durationOf is the duration an attribute at p holds, or def when it is null (or not known,
+// which a configuration that is carried out never is). The schema's
 // validator has checked it at plan time; a value known only at apply is checked here, with the
 // same error.
 func durationOf(ctx context.Context, value types.String, def time.Duration, p path.Path) (time.Duration, diag.Diagnostics) {
-	if value.IsNull() {
+	if value.IsNull() || value.IsUnknown() {
 		return def, nil
 	}
 	resp := &validator.StringResponse{}

@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"cmp"
 	"context"
 	"time"
 
@@ -178,9 +179,9 @@ func (a *instancesAction) operation(ctx context.Context, config tfsdk.Config) (c
 	if diags.HasError() {
 		return cvm.Operation{}, 0, diags
 	}
-	o := cvm.Operation{Op: a.op, IDs: m.InstanceIDs, Region: setting(m.Region, "", a.data.region), StoppedMode: m.StoppedMode.ValueString()}
+	o := cvm.Operation{Op: a.op, IDs: m.InstanceIDs, Region: cmp.Or(m.Region.ValueString(), a.data.region), StoppedMode: m.StoppedMode.ValueString()}
 	if a.op != cvm.Start {
-		o.StopType = setting(m.StopType, "", defaultStopType)
+		o.StopType = cmp.Or(m.StopType.ValueString(), defaultStopType)
 	}
 	var pollDiags diag.Diagnostics
 	o.PollInterval, pollDiags = durationOf(ctx, m.PollInterval, defaultPollInterval, path.Root("poll_interval"))
