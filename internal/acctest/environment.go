@@ -6,11 +6,16 @@ import (
 	"strings"
 )
 
-// inherited are the variables of this process that a Terraform run here keeps: where programs,
-// the home folder and temporary files are, the locale, and the certificates to trust. Everything
-// else (a developer's TENCENTCLOUD_* keys or role, TKE_* pod identity, TF_LOG*, a CLI
-// configuration) stays out, so that the provider under test signs in and logs only as told.
-var inherited = []string{"PATH", "HOME", "USER", "LOGNAME", "TMPDIR", "TMP", "TEMP", "TZ", "LANG", "SSL_CERT_FILE", "SSL_CERT_DIR", "SYSTEMROOT"}
+// inherited are the variables of this process that a run here (Terraform, make, go) keeps: where
+// programs, the home folder, temporary files and Go's caches are, the module proxy, the locale,
+// the certificates to trust and the network's proxy (which a live run needs to reach the API).
+// Everything else (a developer's TENCENTCLOUD_* keys or role, TKE_* pod identity, TF_LOG*, a CLI
+// configuration, GOFLAGS) stays out, so that the provider under test signs in and logs only as told.
+var inherited = []string{
+	"PATH", "HOME", "USER", "LOGNAME", "TMPDIR", "TMP", "TEMP", "TZ", "LANG", "SSL_CERT_FILE", "SSL_CERT_DIR", "SYSTEMROOT",
+	"GOCACHE", "GOMODCACHE", "GOPATH", "GOPROXY", "GOSUMDB", "GONOSUMDB", "GOPRIVATE", "GOTOOLCHAIN",
+	"HTTPS_PROXY", "HTTP_PROXY", "NO_PROXY", "https_proxy", "http_proxy", "no_proxy",
+}
 
 // Environment is this process's allow-listed variables (inherited, and LC_*) followed by extra
 // (NAME=value), which win over them.

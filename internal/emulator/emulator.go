@@ -148,7 +148,7 @@ func New(cfg Config) *Emulator {
 		latest:            map[string]*LatestOperation{},
 		holds:             map[string]hold{},
 		stats: Stats{Calls: map[string]int{}, Injected: map[string]int{}, Tokens: map[string]int{},
-			RequestClients: map[string]int{}, Operated: map[string]int{}, IDsPerCall: map[string][]int{},
+			RequestClients: map[string]int{}, Operated: map[string]int{}, OperationsOn: map[string]int{}, IDsPerCall: map[string][]int{},
 			WebIdentityTokens: map[string]int{}},
 	}
 	e.ops.Duration = cmp.Or(e.ops.Duration, DefaultOperationDuration)

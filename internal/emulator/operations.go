@@ -243,6 +243,7 @@ func (e *Emulator) operate(c call, k operationKind, ids []string, stopType strin
 	}
 	for _, id := range ids {
 		e.startOperation(c, k, id, stopType, now)
+		e.stats.OperationsOn[c.region+"/"+id]++
 	}
 	e.stats.Operated[k.action] += len(ids)
 	return map[string]any{}, nil

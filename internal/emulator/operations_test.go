@@ -3,6 +3,7 @@ package emulator_test
 import (
 	"context"
 	"fmt"
+	"maps"
 	"strings"
 	"testing"
 	"time"
@@ -120,6 +121,9 @@ func TestOperationsRunAsynchronously(t *testing.T) {
 	if got := emu.Stats().Operated; got["StopInstances"] != 2 || got["StartInstances"] != 2 || got["RebootInstances"] != 1 {
 		t.Fatalf("instances operated: %v", got)
 	}
+	if got, want := emu.Stats().OperationsOn, map[string]int{region + "/" + ids[0]: 3, region + "/" + ids[1]: 2}; !maps.Equal(got, want) {
+		t.Fatalf("operations per instance: %v, want %v", got, want)
+	}
 }
 
 func describeInstances(t *testing.T, c *cvmapi.Client, ids []string) map[string]*cvmapi.Instance {
@@ -180,8 +184,8 @@ func TestOperationsRefuseTheWholeRequest(t *testing.T) {
 	if got := stateOf(t, emu, ids[0]); got != "RUNNING" {
 		t.Fatalf("%s is %s after refused requests, want RUNNING", ids[0], got)
 	}
-	if got := emu.Stats().Operated; len(got) != 0 {
-		t.Fatalf("refused requests operated on instances: %v", got)
+	if got := emu.Stats(); len(got.Operated)+len(got.OperationsOn) != 0 {
+		t.Fatalf("refused requests operated on instances: %v, %v", got.Operated, got.OperationsOn)
 	}
 }
 

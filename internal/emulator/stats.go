@@ -37,6 +37,9 @@ type Stats struct {
 	Transitions int
 	// Operated counts, per operation action, the instances of the calls it accepted.
 	Operated map[string]int
+	// OperationsOn counts, per instance ("region/ins-xxxxxxxx"), the operations accepted on it:
+	// a test of a client that may touch only some instances checks that no other was touched.
+	OperationsOn map[string]int
 	// IDsPerCall is, per action, the number of InstanceIds each call carried (0 for a listing of
 	// the region or a read by filters), in the order the calls came, for the calls that got past
 	// the rate limit and the injected faults: tests tell the polls of a wait apart with it, and
@@ -59,6 +62,7 @@ func (e *Emulator) Stats() Stats {
 	s.RequestClients = maps.Clone(e.stats.RequestClients)
 	s.WebIdentityTokens = maps.Clone(e.stats.WebIdentityTokens)
 	s.Operated = maps.Clone(e.stats.Operated)
+	s.OperationsOn = maps.Clone(e.stats.OperationsOn)
 	s.IDsPerCall = make(map[string][]int, len(e.stats.IDsPerCall))
 	for action, ids := range e.stats.IDsPerCall {
 		s.IDsPerCall[action] = slices.Clone(ids)

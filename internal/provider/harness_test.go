@@ -71,25 +71,34 @@ var liveEnv map[string]string
 // TestMain makes the tests hermetic: the provider binaries that the CLI tests build see no
 // TENCENTCLOUD_* variable of the developer's and no ~/.tccli (the in-process providers get an
 // environment of their own), and Terraform reads a CLI configuration of their own, not the
-// user's (which may hold dev_overrides, or be a file that does not exist).
+// user's (which may hold dev_overrides, or be a file that does not exist). With -sweep, it runs
+// the live suite's sweeper instead of the tests.
 func TestMain(m *testing.M) {
 	liveEnv = acctest.Withhold("TENCENTCLOUD_")
+	resource.TestMain(hermeticRun{m})
+}
+
+// hermeticRun runs the tests in a folder and a CLI configuration of their own.
+type hermeticRun struct{ m *testing.M }
+
+func (r hermeticRun) Run() int {
 	dir, err := os.MkdirTemp("", "qcloud-provider-test")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
+		return 1
 	}
+	defer os.RemoveAll(dir)
 	testDir = dir
 	cliConfig := filepath.Join(dir, "terraformrc")
 	if err := os.WriteFile(cliConfig, nil, 0o600); err != nil {
 		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
+		return 1
 	}
 	os.Setenv("TF_CLI_CONFIG_FILE", cliConfig)
 	os.Setenv(envSharedCredentialsDir, noTccli())
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
+	code := r.m.Run()
+	finishLive(code)
+	return code
 }
 
 // startEmulator serves an emulator of cfg (which accepts the test keys) for the test's length;

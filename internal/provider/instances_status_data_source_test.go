@@ -2,16 +2,12 @@ package provider
 
 import (
 	"fmt"
-	"os"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
-	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
-	"github.com/hashicorp/terraform-plugin-testing/statecheck"
-	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/qcloudlabs/terraform-provider-qcloud/internal/emulator"
 )
@@ -190,22 +186,6 @@ func TestAccCVMInstancesStatusDataSource_readTimeout(t *testing.T) {
   timeouts = { read = "1s" }
 }`,
 			ExpectError: errorMatching("when its time ran out", "did not finish within its timeout of 1s. Raise timeouts.read"),
-		}},
-	})
-}
-
-func TestAccCVMInstancesStatusDataSource_live(t *testing.T) {
-	if liveEnv[envSecretID] == "" || liveEnv[envSecretKey] == "" || os.Getenv("QCLOUD_ACC_LIVE") != "1" {
-		t.Skip("live test against the real Tencent Cloud API: set QCLOUD_ACC_LIVE=1, " + envSecretID + " and " + envSecretKey + " to run it")
-	}
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: providersWithEnv(liveEnv),
-		Steps: []resource.TestStep{{
-			Config: `data "qcloud_cvm_instances_status" "test" {}`,
-			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue(dataSource, tfjsonpath.New("instances"), knownvalue.NotNull()),
-				statecheck.ExpectKnownValue(dataSource, tfjsonpath.New("missing_ids"), knownvalue.ListSizeExact(0)),
-			},
 		}},
 	})
 }

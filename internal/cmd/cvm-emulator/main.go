@@ -5,6 +5,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -85,8 +86,16 @@ func run(args []string) error {
 	if err := server.Serve(listener); !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
-	printStats(emu.Stats())
-	return nil
+	stats := emu.Stats()
+	printStats(stats)
+	if o.statsFile == "" {
+		return nil
+	}
+	encoded, err := json.MarshalIndent(stats, "", "  ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(o.statsFile, encoded, 0o600)
 }
 
 func printBanner(emu *emulator.Emulator, o options, addr string) {

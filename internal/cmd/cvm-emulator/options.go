@@ -16,6 +16,7 @@ import (
 type options struct {
 	listen    string
 	addrFile  string
+	statsFile string
 	fleets    fleetsFlag
 	instances instancesFlag
 	changes   transitionsFlag
@@ -59,8 +60,8 @@ var flagGroups = []flagGroup{
 		"cvm-emulator -role qcs::cam::uin/100000000001:roleName/ci,oidc=OIDC -web-identity-token OIDC=eyJhbGciOiJSUzI1NiJ9.ci.sig -role qcs::cam::uin/100000000001:roleName/admin,mfa -mfa-device qcs::cam:uin/100000000001::mfa/softToken=123456",
 		[]string{"secret-id", "secret-key", "account", "role", "web-identity-token", "saml-assertion", "mfa-device", "instance-role"}},
 	{"Serving",
-		"cvm-emulator -listen 127.0.0.1:8080 -addr-file /tmp/cvm-emulator.addr",
-		[]string{"listen", "addr-file"}},
+		"cvm-emulator -listen 127.0.0.1:8080 -addr-file /tmp/cvm-emulator.addr -stats-file /tmp/cvm-emulator.json",
+		[]string{"listen", "addr-file", "stats-file"}},
 }
 
 const about = `cvm-emulator serves the Tencent Cloud CVM API (DescribeInstancesStatus, DescribeInstances,
@@ -95,6 +96,7 @@ func (o *options) flagSet(output io.Writer) *flag.FlagSet {
 	fs.SetOutput(output)
 	fs.StringVar(&o.listen, "listen", "127.0.0.1:0", "`address` to listen on; port 0 picks a free port")
 	fs.StringVar(&o.addrFile, "addr-file", "", "write the address listened on (host:port) to this `file` once serving")
+	fs.StringVar(&o.statsFile, "stats-file", "", "on SIGINT or SIGTERM, write what the emulator saw (the calls of each action, the operations on each instance, ...) to this `file` as JSON")
 	fs.Var(&o.fleets, "fleet", "instances to seed per region, as `region=count[,region=count...]`")
 	fs.Var(&o.instances, "instance", "an instance to add after the seeded ones, as `region:ins-xxxxxxxx=STATE[,attribute=value...]` with the attributes "+
 		strings.Join(slices.Sorted(maps.Keys(instanceAttributes)), ", ")+" and tag:<key>, such as "+
