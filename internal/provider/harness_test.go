@@ -75,6 +75,12 @@ var liveEnv map[string]string
 // the live suite's sweeper instead of the tests.
 func TestMain(m *testing.M) {
 	liveEnv = acctest.Withhold("TENCENTCLOUD_")
+	if audience := os.Getenv(envLiveGitHubAudience); audience != "" {
+		if err := keepGitHubTokenFresh(audience); err != nil {
+			fmt.Fprintln(os.Stderr, "signing in as the GitHub Actions job:", err)
+			os.Exit(1)
+		}
+	}
 	resource.TestMain(hermeticRun{m})
 }
 
