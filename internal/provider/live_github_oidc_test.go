@@ -67,7 +67,7 @@ func writeGitHubToken(audience, file string) error {
 		Value string `json:"value"`
 	}
 	if err := json.NewDecoder(resp.Body).Decode(&answer); err != nil || resp.StatusCode != http.StatusOK || answer.Value == "" {
-		return fmt.Errorf("GitHub's token service answered %s without a token (%v)", resp.Status, err)
+		return fmt.Errorf("GitHub's token service answered %s without a token: %w", resp.Status, err)
 	}
 	temporary := file + ".new"
 	if err := os.WriteFile(temporary, []byte(answer.Value), 0o600); err != nil {

@@ -308,3 +308,37 @@ func sameStrings(what string, got, want []string) error {
 	}
 	return nil
 }
+
+// liveAttributes are the attributes of address in the state, flattened.
+func liveAttributes(s *terraform.State, address string) (map[string]string, error) {
+	r, ok := s.RootModule().Resources[address]
+	if !ok {
+		return nil, fmt.Errorf("%s is not in the state", address)
+	}
+	return r.Primary.Attributes, nil
+}
+
+// liveMap is the map attribute name of a flattened state.
+func liveMap(attrs map[string]string, name string) map[string]string {
+	m := map[string]string{}
+	for k, v := range attrs {
+		if key, ok := strings.CutPrefix(k, name+"."); ok && key != "%" {
+			m[key] = v
+		}
+	}
+	return m
+}
+
+// liveList is the list of strings name, or of the field of its objects, of a flattened state.
+func liveList(attrs map[string]string, name, field string) []string {
+	n, _ := strconv.Atoi(attrs[name+".#"]) // absent: an empty list
+	list := make([]string, n)
+	for i := range list {
+		key := fmt.Sprintf("%s.%d", name, i)
+		if field != "" {
+			key += "." + field
+		}
+		list[i] = attrs[key]
+	}
+	return list
+}
