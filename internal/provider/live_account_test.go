@@ -122,7 +122,7 @@ func openLiveAccount() (*liveAccount, error) {
 	a := &liveAccount{
 		cfg: cfg, tagKey: key, tagValue: value, accountID: os.Getenv(envLiveAccountID),
 		mutate:    os.Getenv(envLiveMutate) == "1",
-		stateFile: cmp.Or(os.Getenv(envLiveStateFile), filepath.Join("..", "..", ".live-state.json")),
+		stateFile: liveStateFile(),
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), liveTimeout)
 	defer cancel()
@@ -135,6 +135,12 @@ func openLiveAccount() (*liveAccount, error) {
 	}
 	a.found = found
 	return a, nil
+}
+
+// liveStateFile is where the suite records the states it found: QCLOUD_ACC_LIVE_STATE_FILE, else
+// .live-state.json at the repository's root.
+func liveStateFile() string {
+	return cmp.Or(os.Getenv(envLiveStateFile), filepath.Join("..", "..", ".live-state.json"))
 }
 
 // providerBlock is the provider block of the live tests: everything comes from the environment;

@@ -45,13 +45,10 @@ func finishLive(code int) {
 // each is there, and removes the file: `make sweep-live`. The region is the file's; -sweep must be
 // "recorded" or name that region.
 func sweepLive(region string) error {
-	a, err := openLiveAccount()
-	if err != nil {
-		return err
-	}
-	data, err := os.ReadFile(a.stateFile)
+	file := liveStateFile()
+	data, err := os.ReadFile(file)
 	if errors.Is(err, os.ErrNotExist) {
-		fmt.Printf("%s does not exist: the last live run ended cleanly, nothing to put back\n", a.stateFile)
+		fmt.Printf("%s does not exist: the last live run ended cleanly, nothing to put back\n", file)
 		return nil
 	}
 	if err != nil {
@@ -59,19 +56,23 @@ func sweepLive(region string) error {
 	}
 	var rec liveStateRecord
 	if err := json.Unmarshal(data, &rec); err != nil {
-		return fmt.Errorf("%s is not a state file of the live suite: %w", a.stateFile, err)
+		return fmt.Errorf("%s is not a state file of the live suite: %w", file, err)
 	}
 	if region != "recorded" && region != rec.Region {
-		return fmt.Errorf("%s records instances of %s, not %s", a.stateFile, rec.Region, region)
+		return fmt.Errorf("%s records instances of %s, not %s", file, rec.Region, region)
+	}
+	a, err := openLiveAccount()
+	if err != nil {
+		return err
 	}
 	if rec.Region != a.cfg.region {
-		return fmt.Errorf("%s records instances of %s, but the environment points at %s: set TENCENTCLOUD_REGION=%s", a.stateFile, rec.Region, a.cfg.region, rec.Region)
+		return fmt.Errorf("%s records instances of %s, but the environment points at %s: set TENCENTCLOUD_REGION=%s", file, rec.Region, a.cfg.region, rec.Region)
 	}
 	if err := a.restore(rec.States); err != nil {
 		return err
 	}
-	fmt.Printf("put back %d tagged instances of %s as %s records them\n", len(rec.States), rec.Region, a.stateFile)
-	return os.Remove(a.stateFile)
+	fmt.Printf("put back %d tagged instances of %s as %s records them\n", len(rec.States), rec.Region, file)
+	return os.Remove(file)
 }
 
 func init() {

@@ -100,7 +100,11 @@ func TestLiveSuiteAgainstTheEmulator(t *testing.T) {
 		if _, err := os.Stat(cloud.stateFile); err != nil {
 			t.Fatalf("the killed run left no state file: %v", err)
 		}
-		out, err := cloud.make(t, root, "sweep-live").Wait()
+		out, err := cloud.make(t, root, "testacc-live").Wait()
+		if err == nil || !strings.Contains(out, "did not end cleanly; run `make sweep-live` to put its instances back") {
+			t.Errorf("a run after the killed one does not refuse to change the instances before a sweep (%v):\n%s", err, out)
+		}
+		out, err = cloud.make(t, root, "sweep-live").Wait()
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -113,6 +117,20 @@ func TestLiveSuiteAgainstTheEmulator(t *testing.T) {
 		}
 		cloud.stop(t)
 	})
+}
+
+// TestLiveSuiteSaysWhatToSet: a live run without a tag of the form key=value changes nothing and
+// says what to set.
+func TestLiveSuiteSaysWhatToSet(t *testing.T) {
+	t.Parallel()
+	acctest.TestCLI(t, acctest.ActionsVersion)
+	cloud := &liveCloud{dir: t.TempDir(), addr: "127.0.0.1:9", github: httptest.NewServer(http.NotFoundHandler())}
+	t.Cleanup(cloud.github.Close)
+	cloud.stateFile = filepath.Join(cloud.dir, "live-state.json")
+	out, err := cloud.make(t, "../../..", "testacc-live", "QCLOUD_ACC_LIVE_TAG=live", "QCLOUD_ACC_LIVE_GITHUB_OIDC_AUDIENCE=").Wait()
+	if err == nil || !strings.Contains(out, `QCLOUD_ACC_LIVE_TAG is "live": set it to key=value, the tag on the instances set aside for the live suite`) {
+		t.Errorf("a live run without a tag does not say what to set (%v):\n%s", err, out)
+	}
 }
 
 // liveCloud is a cvm-emulator process that stands in for the cloud, and GitHub's token service.
@@ -162,8 +180,9 @@ func startCloud(t *testing.T, bin string) *liveCloud {
 	return c
 }
 
-// make runs make target in root with only the environment a maintainer sets for a live run.
-func (c *liveCloud) make(t *testing.T, root, target string) *acctest.Process {
+// make runs make target in root with only the environment a maintainer sets for a live run, and
+// extra (NAME=value), which wins.
+func (c *liveCloud) make(t *testing.T, root, target string, extra ...string) *acctest.Process {
 	t.Helper()
 	env := acctest.Environment(
 		"TENCENTCLOUD_PROTOCOL=HTTP", "HTTP_PROXY=http://"+c.addr, "TENCENTCLOUD_REGION="+liveRegion,
@@ -171,7 +190,10 @@ func (c *liveCloud) make(t *testing.T, root, target string) *acctest.Process {
 		"TENCENTCLOUD_ASSUME_ROLE_WEB_IDENTITY_TOKEN_FILE="+filepath.Join(c.dir, "oidc-token"),
 		"ACTIONS_ID_TOKEN_REQUEST_URL="+c.github.URL+"/token?api-version=2.0", "ACTIONS_ID_TOKEN_REQUEST_TOKEN=job-request-token",
 		"QCLOUD_ACC_LIVE_GITHUB_OIDC_AUDIENCE=sts.tencentcloudapi.com", "QCLOUD_ACC_LIVE_ACCOUNT_ID="+liveAccount,
-		"QCLOUD_ACC_LIVE_TAG="+liveTag, "QCLOUD_ACC_LIVE_MUTATE=1", "QCLOUD_ACC_LIVE_STATE_FILE="+c.stateFile)
+		"QCLOUD_ACC_LIVE_TAG="+liveTag, "QCLOUD_ACC_LIVE_MUTATE=1", "QCLOUD_ACC_LIVE_STATE_FILE="+c.stateFile,
+		// A killed run leaves its temporary folders; these go with the test's.
+		"TMPDIR="+t.TempDir())
+	env = append(env, extra...)
 	p, err := acctest.Start(root, env, "make", "--no-print-directory", target)
 	if err != nil {
 		t.Fatal(err)
