@@ -117,7 +117,11 @@ func openLiveAccount() (*liveAccount, error) {
 	}
 	cfg, diags := resolveClientConfig(qcloudProviderModel{}, liveEnvironment)
 	if diags.HasError() {
-		return nil, fmt.Errorf("the provider cannot be configured from the environment: %v", diags.Errors())
+		var problems []string
+		for _, d := range diags.Errors() {
+			problems = append(problems, d.Summary()+": "+d.Detail())
+		}
+		return nil, fmt.Errorf("the provider cannot be configured from the environment: %s", strings.Join(problems, "; "))
 	}
 	a := &liveAccount{
 		cfg: cfg, tagKey: key, tagValue: value, accountID: os.Getenv(envLiveAccountID),
