@@ -19,16 +19,17 @@ import (
 // cloud takes from a few seconds to a minute or two per instance.
 
 // TestAccCVMInstancesActions_live stops every tagged instance with the stop action, starts them
-// all with the start action, and reboots them with the reboot action, each checked through the
-// SDK. Cost for T tagged instances: 3 x ceil(T/100) operation calls, a DescribeInstancesStatus
+// all with the start action, and reboots them with the reboot action, each with every argument
+// it takes and checked through the SDK. Cost for T tagged instances: 3 x ceil(T/100) operation calls, a DescribeInstancesStatus
 // call per 100 of them before each and every 2 s while each waits; about as long as three
 // operations take, within 10 minutes each.
 func TestAccCVMInstancesActions_live(t *testing.T) {
 	a := liveMutating(t)
 	ids := a.ids()
-	step := func(action, trigger, state string) resource.TestStep {
+	step := func(action, trigger, state string, args ...string) resource.TestStep {
+		args = append([]string{"instance_ids = " + hclList(ids), fmt.Sprintf("region = %q", a.cfg.region), `poll_interval = "2s"`, `timeout = "10m"`}, args...)
 		return resource.TestStep{
-			Config: a.providerBlock() + actionConfig(action, trigger, "instance_ids = "+hclList(ids), `poll_interval = "2s"`, `timeout = "10m"`),
+			Config: a.providerBlock() + actionConfig(action, trigger, args...),
 			Check:  a.expectStates(ids, state),
 		}
 	}
@@ -36,14 +37,14 @@ func TestAccCVMInstancesActions_live(t *testing.T) {
 		ProtoV6ProviderFactories: liveProviders,
 		TerraformVersionChecks:   withActions,
 		Steps: []resource.TestStep{
-			step("qcloud_cvm_stop_instances", "stop", "STOPPED"),
+			step("qcloud_cvm_stop_instances", "stop", "STOPPED", `stop_type = "SOFT_FIRST"`, `stopped_mode = "KEEP_CHARGING"`),
 			step("qcloud_cvm_start_instances", "start", "RUNNING"),
-			step("qcloud_cvm_reboot_instances", "reboot", "RUNNING"),
+			step("qcloud_cvm_reboot_instances", "reboot", "RUNNING", `stop_type = "SOFT_FIRST"`),
 		},
 	})
 }
 
-// TestAccCVMInstanceStateResource_live keeps the first tagged instance STOPPED, undoes a start
+// TestAccCVMInstanceStateResource_live, with every argument, keeps the first tagged instance STOPPED, undoes a start
 // made behind Terraform's back through the SDK, keeps it RUNNING, and imports it by its identity
 // (Terraform 1.12 and later). Cost: 3 operation calls by the resource and 1 by the SDK, a few
 // DescribeInstancesStatus calls per refresh and every 2 s while waiting; about four operations'
@@ -53,6 +54,7 @@ func TestAccCVMInstanceStateResource_live(t *testing.T) {
 	id := a.found[0].id
 	config := func(state string) string {
 		return a.providerBlock() + instanceStateConfig(fmt.Sprintf("instance_id = %q", id), fmt.Sprintf("state = %q", state),
+			fmt.Sprintf("region = %q", a.cfg.region), `stop_type = "SOFT_FIRST"`, `stopped_mode = "KEEP_CHARGING"`,
 			`poll_interval = "2s"`, `timeouts = { create = "10m", update = "10m" }`)
 	}
 	resource.Test(t, resource.TestCase{
