@@ -124,7 +124,7 @@ func TestAccCVMInstancesStatusDataSource_liveWaitFor(t *testing.T) {
 		}
 	}
 	if len(running) == 0 {
-		t.Skipf("no instance tagged %s=%s was RUNNING when the suite started", a.tagKey, a.tagValue)
+		t.Fatalf("no instance tagged %s=%s was RUNNING when the suite started: leave at least one RUNNING (CONTRIBUTING.md, \"Setting up the test account\")", a.tagKey, a.tagValue)
 	}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: liveProviders,

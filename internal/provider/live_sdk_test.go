@@ -35,18 +35,16 @@ func (a *liveAccount) sdk(ctx context.Context) (*cvmapi.Client, error) {
 
 // regionStates lists the state of every instance in the region, page by page.
 func (a *liveAccount) regionStates(ctx context.Context) (map[string]string, error) {
-	return a.describeStatus(ctx, nil)
+	client, err := a.sdk(ctx)
+	if err != nil {
+		return nil, err
+	}
+	states := map[string]string{}
+	return states, a.pages(ctx, client, nil, states)
 }
 
 // statesOf reads the states of ids, in batches of 100.
 func (a *liveAccount) statesOf(ctx context.Context, ids []string) (map[string]string, error) {
-	if len(ids) == 0 {
-		return map[string]string{}, nil
-	}
-	return a.describeStatus(ctx, ids)
-}
-
-func (a *liveAccount) describeStatus(ctx context.Context, ids []string) (map[string]string, error) {
 	client, err := a.sdk(ctx)
 	if err != nil {
 		return nil, err
@@ -57,12 +55,10 @@ func (a *liveAccount) describeStatus(ctx context.Context, ids []string) (map[str
 			return nil, err
 		}
 	}
-	if ids == nil {
-		return states, a.pages(ctx, client, nil, states)
-	}
 	return states, nil
 }
 
+// pages reads the states of ids, or of the whole region when ids is nil, into states.
 func (a *liveAccount) pages(ctx context.Context, client *cvmapi.Client, ids []string, states map[string]string) error {
 	for offset := int64(0); ; offset += 100 {
 		req := cvmapi.NewDescribeInstancesStatusRequest()

@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -65,6 +66,7 @@ func TestLiveSuiteAgainstTheEmulator(t *testing.T) {
 			t.Fatal(err)
 		}
 		took := time.Since(started)
+		suiteLine := regexp.MustCompile(`(?m)^ok\s+\S+/internal/provider\s+\S+`).FindString(out)
 		for _, test := range []string{"TestAccCVMInstancesActions_live", "TestAccCVMInstanceStateResource_live",
 			"TestAccCVMInstancesStatusDataSource_liveRegion", "TestAccCVMInstancesStatusDataSource_liveTagged",
 			"TestAccCVMInstancesStatusDataSource_liveWaitFor", "TestAccCVMInstanceStateListResource_liveQuery"} {
@@ -77,7 +79,7 @@ func TestLiveSuiteAgainstTheEmulator(t *testing.T) {
 			t.Errorf("the state file %s is still there after a clean run (%v)", cloud.stateFile, err)
 		}
 		stats := cloud.stop(t)
-		t.Logf("the live suite took %s (with building it) and made %d calls: %v", took.Round(time.Second), sum(stats.Calls), stats.Calls)
+		t.Logf("make testacc-live took %s (%s) and made %d calls: %v", took.Round(time.Second), suiteLine, sum(stats.Calls), stats.Calls)
 	})
 
 	t.Run("killed midway, then swept", func(t *testing.T) {
