@@ -64,8 +64,8 @@ const (
 // testDir is a folder of the test run's own, removed when it ends.
 var testDir string
 
-// liveEnv is the TENCENTCLOUD_* environment the tests started with, which TestMain clears; the
-// live test gives it to its provider.
+// liveEnv is the TENCENTCLOUD_* environment the tests started with, which TestMain clears; only the
+// live suite's providers and its SDK checks see it (liveEnvironment).
 var liveEnv map[string]string
 
 // TestMain makes the tests hermetic: the provider binaries that the CLI tests build see no
